@@ -1,0 +1,323 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from aiguillage.lib.text import normalize_name
+from territory.models import Commune
+
+
+class Vocabulary(models.TextChoices):
+    TYPOLOGY = "typology", "Typologie"
+    SERVICE = "service", "Service"
+    EQUIPMENT = "equipment", "Équipement"
+    AUDIENCE = "audience", "Public accueilli"
+    PUBLIC = "public", "Public spécifiquement adressé"
+    ACCESSIBILITY = "accessibility", "Accessibilité"
+    FEE = "fee", "Frais"
+    LABEL = "label", "Label ou dispositif"
+    ACCESS_MODE = "access_mode", "Modalité d'accès"
+    SUPPORT_MODE = "support_mode", "Modalité d'accompagnement"
+
+
+class TermQuerySet(models.QuerySet):
+    def of(self, vocabulary: str) -> "TermQuerySet":
+        return self.filter(vocabulary=vocabulary)
+
+
+class Term(models.Model):
+    """One entry of a controlled vocabulary, editable by coordinators."""
+
+    vocabulary = models.CharField("vocabulaire", max_length=20, choices=Vocabulary.choices)
+    code = models.CharField("code", max_length=50, help_text="Code ASCII stable, utilisé dans les fichiers.")
+    label = models.CharField("libellé", max_length=200)
+    national_value = models.CharField(
+        "valeur du standard national",
+        max_length=200,
+        blank=True,
+        help_text="Valeur exacte du Schéma des lieux de médiation numérique, vide si le standard n'en a pas.",
+    )
+    national_field = models.CharField(
+        "champ du standard national", max_length=60, blank=True, help_text="Colonne du standard où va cette valeur."
+    )
+    synonyms = models.TextField(
+        "synonymes", blank=True, help_text="Un par ligne : mots que les gens emploient pour le chercher."
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=100)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vocabulary", "position", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "code"], name="unique_term_code"),
+            models.CheckConstraint(condition=models.Q(vocabulary__in=Vocabulary.values), name="term_vocabulary_valid"),
+        ]
+        verbose_name = "terme de vocabulaire"
+        verbose_name_plural = "vocabulaires"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+
+def _terms(vocabulary: str) -> dict:
+    return {"vocabulary": vocabulary}
+
+
+class Operator(models.Model):
+    """The organisation that runs one or more places (structure porteuse)."""
+
+    name = models.CharField("nom", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    rna = models.CharField("RNA", max_length=10, blank=True)
+    website = models.URLField("site web", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "structure porteuse"
+        verbose_name_plural = "structures porteuses"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceStatus(models.TextChoices):
+    OPEN = "open", "Ouvert"
+    TEMPORARILY_CLOSED = "temporarily_closed", "Fermé temporairement"
+    CLOSED = "closed", "Fermé définitivement"
+
+
+class PointSource(models.TextChoices):
+    SOURCE = "source", "Point fourni par la source"
+    COMMUNE = "commune", "Point de la commune"
+    MANUAL = "manual", "Point placé à la main"
+
+
+class PlaceQuerySet(models.QuerySet):
+    def public(self) -> "PlaceQuerySet":
+        """Places that may be offered as a choice: never those closed for good."""
+        return self.exclude(status=PlaceStatus.CLOSED)
+
+    def with_card_data(self) -> "PlaceQuerySet":
+        """Everything a result card or a place page shows, in a fixed number of queries."""
+        return self.select_related("commune__departement", "operator").prefetch_related(
+            "typologies",
+            "services",
+            "audiences",
+            "accessibility",
+            "labels",
+            models.Prefetch("equipment", queryset=Equipment.objects.select_related("kind")),
+        )
+
+
+class Place(models.Model):
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField(max_length=220, editable=False)
+    operator = models.ForeignKey(
+        Operator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name="structure porteuse",
+    )
+    typologies = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to=_terms(Vocabulary.TYPOLOGY), verbose_name="typologies"
+    )
+    summary = models.CharField("présentation courte", max_length=280, blank=True)
+    description = models.TextField("présentation détaillée", blank=True)
+
+    address = models.CharField("adresse", max_length=250, blank=True)
+    address_complement = models.CharField("complément d'adresse", max_length=250, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="places")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    point_source = models.CharField(
+        "origine du point", max_length=10, choices=PointSource.choices, default=PointSource.SOURCE
+    )
+    point_to_check = models.BooleanField(
+        "point à vérifier", default=False, help_text="Le point fourni était loin de sa commune."
+    )
+    access_directions = models.TextField("comment venir", blank=True)
+
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    website = models.URLField("site web", blank=True, max_length=500)
+    booking_url = models.URLField("prise de rendez-vous", blank=True, max_length=500)
+
+    opening_hours = models.CharField(
+        "horaires (format OpenStreetMap)",
+        max_length=500,
+        blank=True,
+        help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00",
+    )
+    opening_hours_note = models.CharField("précisions sur les horaires", max_length=300, blank=True)
+
+    status = models.CharField("état", max_length=20, choices=PlaceStatus.choices, default=PlaceStatus.OPEN)
+    status_date = models.DateField("depuis le", null=True, blank=True)
+    status_note = models.CharField("note sur l'état", max_length=300, blank=True)
+
+    is_itinerant = models.BooleanField("itinérant", default=False)
+    is_remote = models.BooleanField("service à distance", default=False)
+
+    audiences = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to=_terms(Vocabulary.AUDIENCE), verbose_name="accueille"
+    )
+    publics = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.PUBLIC),
+        verbose_name="publics spécifiquement adressés",
+    )
+    accessibility = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.ACCESSIBILITY),
+        verbose_name="accessibilité et prise en charge",
+    )
+    services = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to=_terms(Vocabulary.SERVICE), verbose_name="services"
+    )
+    fees = models.ManyToManyField(
+        Term, blank=True, related_name="+", limit_choices_to=_terms(Vocabulary.FEE), verbose_name="frais"
+    )
+    fees_note = models.CharField("précisions sur les tarifs", max_length=300, blank=True)
+    labels = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.LABEL),
+        verbose_name="labels et dispositifs",
+    )
+    access_modes = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.ACCESS_MODE),
+        verbose_name="modalités d'accès",
+    )
+    support_modes = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.SUPPORT_MODE),
+        verbose_name="modalités d'accompagnement",
+    )
+
+    source = models.CharField("source", max_length=50, default="aiguillage")
+    source_id = models.CharField("identifiant à la source", max_length=100, blank=True)
+    licence = models.CharField("licence", max_length=50, default="etalab-2.0")
+    date_maj = models.DateField("date de mise à jour", null=True, blank=True)
+    verified = models.BooleanField("vérifié", default=False)
+    verified_by = models.CharField("vérifié par", max_length=200, blank=True)
+    needs_review = models.BooleanField(
+        "à relire", default=False, help_text="Une donnée importée doit être relue par un coordinateur."
+    )
+    review_note = models.TextField("note de relecture", blank=True)
+
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "lieu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~models.Q(source_id=""), name="unique_place_source_id"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=PlaceStatus.values), name="place_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(point_source__in=PointSource.values), name="place_point_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="place_point_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="place_point_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.slug = slugify(self.name)[:220] or "lieu"
+        self.search_text = self.compute_search_text()
+        super().save(*args, **kwargs)
+
+    def compute_search_text(self) -> str:
+        parts = [self.name, self.summary]
+        if self.operator_id:
+            parts.append(self.operator.name)
+        return normalize_name(" ".join(parts))
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:place", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PlaceStatus.CLOSED
+
+    @property
+    def is_stale(self) -> bool:
+        if not self.verified or self.date_maj is None:
+            return True
+        return self.date_maj < timezone.localdate() - dt.timedelta(days=settings.FRESHNESS_DAYS)
+
+
+class Equipment(models.Model):
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="equipment")
+    kind = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.EQUIPMENT),
+        verbose_name="type de machine",
+    )
+    quantity = models.PositiveSmallIntegerField("nombre", default=1)
+    notes = models.CharField("précisions", max_length=300, blank=True)
+    verified = models.BooleanField(
+        "confirmé", default=False, help_text="Confirmé par le lieu ; sinon affiché « à confirmer »."
+    )
+
+    class Meta:
+        ordering = ["kind__position", "kind__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "kind"], name="unique_equipment_kind"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="equipment_quantity_positive"),
+        ]
+        verbose_name = "équipement"
+
+    def __str__(self) -> str:
+        return f"{self.kind} × {self.quantity}"
+
+
+class ItinerantStop(models.Model):
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="stops")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    location = models.CharField("lieu de l'étape", max_length=250, blank=True)
+    schedule = models.CharField(
+        "passages (format OpenStreetMap)", max_length=300, blank=True, help_text="Par exemple : We[1] 14:00-18:00"
+    )
+    notes = models.CharField("précisions", max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["position", "commune__name"]
+        verbose_name = "étape de l'itinérance"
+        verbose_name_plural = "étapes de l'itinérance"
+
+    def __str__(self) -> str:
+        return f"{self.commune.name} ({self.schedule})" if self.schedule else self.commune.name

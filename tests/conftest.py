@@ -1,0 +1,22 @@
+import pytest
+from django.core.management import call_command
+
+from territory.models import Commune
+
+
+def _ensure_territory() -> None:
+    if not Commune.objects.exists():
+        call_command("load_territory", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    """Load France's communes once per test database: every feature stands on them."""
+    with django_db_blocker.unblock():
+        _ensure_territory()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests use a live server, whose database is flushed after each test:
+    # run them last so that the other tests keep the communes loaded once.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

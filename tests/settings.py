@@ -1,0 +1,34 @@
+"""Test settings: the real settings, with a few things made strict or fast."""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from aiguillage.settings import *  # noqa: E402,F403
+from aiguillage.settings import TEMPLATES  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class InvalidTemplateVariable(str):
+    """Make an undefined template variable fail the test that renders it."""
+
+    def __mod__(self, other: object) -> str:
+        raise AssertionError(f"Undefined template variable: {other!r}")
+
+    def __bool__(self) -> bool:
+        return False
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
