@@ -257,14 +257,14 @@ class Place(models.Model):
         self.search_text = self.compute_search_text()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:place", kwargs={"pk": self.pk, "slug": self.slug})
+
     def compute_search_text(self) -> str:
         parts = [self.name, self.summary]
         if self.operator_id:
             parts.append(self.operator.name)
         return normalize_name(" ".join(parts))
-
-    def get_absolute_url(self) -> str:
-        return reverse("directory:place", kwargs={"pk": self.pk, "slug": self.slug})
 
     @property
     def is_closed(self) -> bool:
