@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -235,9 +236,7 @@ class Place(models.Model):
         ordering = ["name"]
         verbose_name = "lieu"
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "source_id"], condition=~models.Q(source_id=""), name="unique_place_source_id"
-            ),
+            models.UniqueConstraint(fields=["source", "source_id"], name="unique_place_source_id"),
             models.CheckConstraint(condition=models.Q(status__in=PlaceStatus.values), name="place_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(point_source__in=PointSource.values), name="place_point_source_valid"
@@ -254,6 +253,9 @@ class Place(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.slug = slugify(self.name)[:220] or "lieu"
+        if not self.source_id:
+            # A stable key for places created here, so that exports re-import in place.
+            self.source_id = uuid.uuid4().hex
         self.search_text = self.compute_search_text()
         super().save(*args, **kwargs)
 
