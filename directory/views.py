@@ -1,8 +1,135 @@
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from aiguillage.lib import opening_hours
+from directory.forms import SearchForm
+from directory.models import Place, PlaceStatus, Term, Vocabulary
+from directory.search import SearchQuery, SearchResult, search
+from territory.lookup import resolve_commune
+
+SOURCE_CREDITS = {
+    "mednum-bfc": "MedNum BFC — Cartographie des lieux de médiation numérique en Bourgogne-Franche-Comté (ODbL 1.0)",
+}
+QUICK_NEEDS = ["Imprimante 3D", "Découpe laser", "Réalité virtuelle", "Démarches en ligne", "Intelligence artificielle"]
 
 
+def _search_context(request: HttpRequest) -> tuple[dict, int]:
+    terms = list(Term.objects.all())
+    used_typologies = set(
+        Place.typologies.through.objects.filter(place__status__in=[PlaceStatus.OPEN, PlaceStatus.TEMPORARILY_CLOSED])
+        .values_list("term_id", flat=True)
+        .distinct()
+    )
+    form = SearchForm(request.GET, terms=terms, used_typologies=used_typologies)
+    context: dict = {"form": form, "result": None, "commune": None, "other_communes": [], "commune_unknown": False}
+    if not form.is_valid():
+        return context, 400
+    data = form.cleaned_data
+    commune, others = resolve_commune(data["ou"]) if data["ou"] else (None, [])
+    context.update(commune=commune, other_communes=others, commune_unknown=bool(data["ou"]) and commune is None)
+    query = SearchQuery(
+        need=data["q"],
+        commune=commune,
+        radius_km=data["rayon"],
+        filters=form.vocabulary_filters(),
+        open_now=data["ouvert"],
+        page=data["page"] or 1,
+    )
+    result: SearchResult = search(query)
+    context["result"] = result
+    context["radius_km"] = data["rayon"] or settings.SEARCH_DEFAULT_RADIUS_KM
+    params = request.GET.copy()
+    params.pop("page", None)
+    context["query_string"] = params.urlencode()
+    context["filters_active"] = any(
+        data.get(name) for name in ("type", "service", "equipement", "public", "accessibilite", "ouvert")
+    )
+    return context, 200
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("aiguillage")
+    return render(
+        request,
+        "directory/home.html",
+        {"form": SearchForm(terms=[]), "quick_needs": QUICK_NEEDS, "place_count": Place.objects.public().count()},
+    )
 
 
-results = place_detail = map_view = data_notice = home
+@require_safe
+def results(request: HttpRequest) -> HttpResponse:
+    context, status = _search_context(request)
+    return render(request, "directory/results.html", context, status=status)
+
+
+@require_safe
+def map_view(request: HttpRequest) -> HttpResponse:
+    context, status = _search_context(request)
+    result = context["result"]
+    markers = []
+    if result is not None:
+        markers = [
+            {
+                "name": hit.place.name,
+                "lat": hit.place.latitude,
+                "lon": hit.place.longitude,
+                "url": hit.place.get_absolute_url(),
+                "commune": hit.place.commune.name,
+            }
+            for hit in result.hits
+        ]
+    context["markers"] = markers
+    context["map_tiles_url"] = settings.MAP_TILES_URL
+    context["map_attribution"] = settings.MAP_ATTRIBUTION
+    return render(request, "directory/map.html", context, status=status)
+
+
+@require_safe
+def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    place = get_object_or_404(
+        Place.objects.with_card_data().prefetch_related(
+            "publics", "fees", "access_modes", "support_modes", "stops__commune"
+        ),
+        pk=pk,
+    )
+    if slug != place.slug:
+        return HttpResponseRedirect(place.get_absolute_url())
+    try:
+        hours_table = opening_hours.week_table(place.opening_hours) if place.opening_hours else []
+        is_open = opening_hours.is_open_at(place.opening_hours, timezone.localtime())
+    except opening_hours.OpeningHoursError:
+        hours_table, is_open = [], None
+    stops = []
+    for stop in place.stops.all():
+        try:
+            schedule = opening_hours.describe(stop.schedule) if stop.schedule else ""
+        except opening_hours.OpeningHoursError:
+            schedule = stop.schedule
+        stops.append((stop, schedule))
+    context = {
+        "place": place,
+        "hours_table": hours_table,
+        "is_open": is_open if place.status == PlaceStatus.OPEN else False,
+        "stops": stops,
+        "credit": SOURCE_CREDITS.get(place.source, ""),
+        "map_links": {
+            "osm": f"https://www.openstreetmap.org/?mlat={place.latitude:.5f}&mlon={place.longitude:.5f}#map=17/"
+            f"{place.latitude:.5f}/{place.longitude:.5f}",
+            "directions": "https://www.openstreetmap.org/directions?route=%3B"
+            f"{place.latitude:.5f}%2C{place.longitude:.5f}",
+            "geo": f"geo:{place.latitude:.5f},{place.longitude:.5f}",
+        },
+        "search_url": reverse("directory:results"),
+        "Vocabulary": Vocabulary,
+    }
+    return render(request, "directory/place.html", context)
+
+
+@require_safe
+def data_notice(request: HttpRequest) -> HttpResponse:
+    counts = {"mednum_bfc": Place.objects.filter(source="mednum-bfc").count()}
+    return render(request, "directory/data_notice.html", {"counts": counts})

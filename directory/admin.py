@@ -1,0 +1,146 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from directory.models import Equipment, ItinerantStop, Operator, Place, Term
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "vocabulary", "national_value", "position"]
+    list_filter = ["vocabulary"]
+    search_fields = ["label", "code", "synonyms", "national_value"]
+    list_editable = ["position"]
+    ordering = ["vocabulary", "position", "label"]
+
+
+@admin.register(Operator)
+class OperatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "siret", "rna"]
+    search_fields = ["name", "siret", "rna"]
+
+
+class EquipmentInline(admin.TabularInline):
+    model = Equipment
+    extra = 1
+    autocomplete_fields = ["kind"]
+
+
+class ItinerantStopInline(admin.TabularInline):
+    model = ItinerantStop
+    extra = 0
+    autocomplete_fields = ["commune"]
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "fraîcheur"
+    parameter_name = "fraicheur"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("unverified", "Jamais vérifié"), ("verified", "Vérifié")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "unverified":
+            return queryset.filter(verified=False)
+        if self.value() == "verified":
+            return queryset.filter(verified=True)
+        return queryset
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "commune", "status", "is_itinerant", "verified", "date_maj", "needs_review", "source"]
+    list_filter = [
+        "status",
+        "needs_review",
+        "point_to_check",
+        StaleFilter,
+        "is_itinerant",
+        "source",
+        ("typologies", admin.RelatedOnlyFieldListFilter),
+        "commune__departement",
+    ]
+    search_fields = ["name", "commune__name", "commune__code", "operator__name", "source_id", "email"]
+    autocomplete_fields = ["commune", "operator"]
+    filter_horizontal = [
+        "typologies",
+        "services",
+        "audiences",
+        "publics",
+        "accessibility",
+        "fees",
+        "labels",
+        "access_modes",
+        "support_modes",
+    ]
+    inlines = [EquipmentInline, ItinerantStopInline]
+    list_select_related = ["commune__departement"]
+    date_hierarchy = "updated_at"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "operator", "typologies", "summary", "description"]}),
+        (
+            "Adresse et position",
+            {
+                "fields": [
+                    "address",
+                    "address_complement",
+                    "postcode",
+                    "commune",
+                    ("latitude", "longitude"),
+                    "point_source",
+                    "point_to_check",
+                    "access_directions",
+                ],
+            },
+        ),
+        ("Contact", {"fields": ["phone", "email", "website", "booking_url"]}),
+        (
+            "Horaires et état",
+            {
+                "fields": [
+                    "opening_hours",
+                    "opening_hours_note",
+                    "status",
+                    "status_date",
+                    "status_note",
+                    "is_itinerant",
+                    "is_remote",
+                ],
+            },
+        ),
+        (
+            "Offre et publics",
+            {
+                "fields": [
+                    "services",
+                    "audiences",
+                    "publics",
+                    "accessibility",
+                    "fees",
+                    "fees_note",
+                    "labels",
+                    "access_modes",
+                    "support_modes",
+                ],
+            },
+        ),
+        (
+            "Provenance et fraîcheur",
+            {
+                "fields": [
+                    "source",
+                    "source_id",
+                    "licence",
+                    "date_maj",
+                    "verified",
+                    "verified_by",
+                    "needs_review",
+                    "review_note",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+
