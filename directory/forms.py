@@ -26,7 +26,7 @@ class SearchForm(forms.Form):
     public = forms.ChoiceField(label="Accueille", required=False)
     accessibilite = forms.ChoiceField(label="Accessibilité", required=False)
     ouvert = forms.BooleanField(label="Ouvert maintenant", required=False)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page = forms.IntegerField(label="Page", required=False, min_value=1, max_value=10_000)
 
     def __init__(self, *args: object, terms: list[Term], used_typologies: set[int] | None = None, **kwargs: object):
         super().__init__(*args, **kwargs)

@@ -32,3 +32,7 @@ class InvalidTemplateVariable(str):
 
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+# Static files come straight from the app directories: no collectstatic in tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
