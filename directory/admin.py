@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -16,6 +17,7 @@ class TermAdmin(admin.ModelAdmin):
 
 @admin.register(Operator)
 class OperatorAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "siret", "rna"]
     search_fields = ["name", "siret", "rna"]
 
@@ -77,6 +79,7 @@ class PlaceAdmin(admin.ModelAdmin):
     list_select_related = ["commune__departement"]
     date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "operator", "typologies", "summary", "description"]}),
         (
@@ -143,4 +146,3 @@ class PlaceAdmin(admin.ModelAdmin):
             },
         ),
     ]
-
