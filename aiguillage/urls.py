@@ -10,5 +10,6 @@ admin.site.index_title = "Coordination"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
+    path("", include("accounts.urls")),
     path("", include("directory.urls")),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from aiguillage.lib.dates import add_months
 from aiguillage.lib.text import normalize_name
 from territory.models import Commune
 
@@ -105,6 +106,14 @@ class PlaceQuerySet(models.QuerySet):
     def public(self) -> "PlaceQuerySet":
         """Places that may be offered as a choice: never those closed for good."""
         return self.exclude(status=PlaceStatus.CLOSED)
+
+    def stale(self, today: dt.date | None = None) -> "PlaceQuerySet":
+        """Records due for checking: never verified, or verified longer ago than their own frequency."""
+        today = today or timezone.localdate()
+        due = models.Q(verified=False) | models.Q(date_maj__isnull=True)
+        for months in self.values_list("review_every_months", flat=True).distinct().order_by():
+            due |= models.Q(review_every_months=months, date_maj__lte=add_months(today, -months))
+        return self.filter(due)
 
     def with_card_data(self) -> "PlaceQuerySet":
         """Everything a result card or a place page shows, in a fixed number of queries."""
@@ -225,6 +234,16 @@ class Place(models.Model):
         "à relire", default=False, help_text="Une donnée importée doit être relue par un coordinateur."
     )
     review_note = models.TextField("note de relecture", blank=True)
+    review_every_months = models.PositiveSmallIntegerField(
+        "à revérifier tous les (mois)",
+        default=6,
+        help_text="Le lieu reçoit un rappel quand sa fiche arrive à échéance.",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_places", verbose_name="gestionnaires"
+    )
+    reminded_at = models.DateTimeField("dernier rappel envoyé le", null=True, blank=True, editable=False)
+    reminder_count = models.PositiveSmallIntegerField("rappels envoyés", default=0, editable=False)
 
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -240,6 +259,10 @@ class Place(models.Model):
             models.CheckConstraint(condition=models.Q(status__in=PlaceStatus.values), name="place_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(point_source__in=PointSource.values), name="place_point_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_every_months__gte=1, review_every_months__lte=36),
+                name="place_review_every_months_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
@@ -273,10 +296,16 @@ class Place(models.Model):
         return self.status == PlaceStatus.CLOSED
 
     @property
-    def is_stale(self) -> bool:
+    def review_due_on(self) -> dt.date | None:
+        """When the record must be checked again; None when it never was."""
         if not self.verified or self.date_maj is None:
-            return True
-        return self.date_maj < timezone.localdate() - dt.timedelta(days=settings.FRESHNESS_DAYS)
+            return None
+        return add_months(self.date_maj, self.review_every_months)
+
+    @property
+    def is_stale(self) -> bool:
+        due = self.review_due_on
+        return due is None or due <= timezone.localdate()
 
 
 class Equipment(models.Model):
@@ -323,3 +352,106 @@ class ItinerantStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune.name} ({self.schedule})" if self.schedule else self.commune.name
+
+
+class ChangeKind(models.TextChoices):
+    EDIT = "edit", "Modification"
+    CONFIRM = "confirm", "Confirmation que tout est à jour"
+    REVERT = "revert", "Annulation d'une modification"
+    REPORT = "report", "Correction après un signalement"
+
+
+class PlaceChange(models.Model):
+    """One recorded change of a place: who, when, and each field before and after."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    created_at = models.DateTimeField("le", default=timezone.now, db_index=True)
+    kind = models.CharField("nature", max_length=10, choices=ChangeKind.choices)
+    # {field: {"before": value, "after": value}}, values as in the project's own file format.
+    fields = models.JSONField("champs", default=dict)
+    reverts = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reverted_by",
+        verbose_name="annule",
+    )
+    note = models.CharField("note", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "modification d'un lieu"
+        verbose_name_plural = "historique des lieux"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ChangeKind.values), name="place_change_kind_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.place} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "À traiter"
+    FORWARDED = "forwarded", "Transmis au lieu"
+    APPLIED = "applied", "Corrigé"
+    REJECTED = "rejected", "Rejeté"
+
+
+class ErrorReportQuerySet(models.QuerySet):
+    def pending(self) -> "ErrorReportQuerySet":
+        return self.filter(status__in=[ReportStatus.OPEN, ReportStatus.FORWARDED])
+
+
+class ErrorReport(models.Model):
+    """Someone, with or without an account, says a place's record is wrong."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="error_reports")
+    message = models.TextField("ce qui ne va pas", max_length=2000)
+    contact = models.CharField("contact du signalant", max_length=200, blank=True)
+    created_at = models.DateTimeField("reçu le", default=timezone.now, db_index=True)
+    status = models.CharField("état", max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="traité par",
+    )
+    handled_at = models.DateTimeField("traité le", null=True, blank=True)
+    response = models.TextField("réponse", blank=True)
+
+    objects = ErrorReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "signalement d'erreur"
+        verbose_name_plural = "signalements d'erreur"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ReportStatus.values), name="error_report_status_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} — {self.created_at:%d/%m/%Y}"
+
+
+class CoordinatorDigest(models.Model):
+    """When the coordinators' digest of overdue records was last sent, so that it does not nag."""
+
+    sent_at = models.DateTimeField(default=timezone.now)
+    overdue_count = models.PositiveIntegerField(default=0)
+    unmanaged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "synthèse envoyée aux coordinateurs"
+        verbose_name_plural = "synthèses envoyées aux coordinateurs"

@@ -14,7 +14,7 @@ def admin_client(client, db, settings):
     templates = copy.deepcopy(django_settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = ""
     settings.TEMPLATES = templates
-    user = get_user_model().objects.create_superuser("coordination@example.org", "coordination@example.org", "x")
+    user = get_user_model().objects.create_superuser("coordination@example.org", "x")
     client.force_login(user)
     return client
 
@@ -50,3 +50,22 @@ def test_vocabularies_are_editable(admin_client):
 def test_anonymous_visitors_cannot_reach_the_admin(client, db):
     response = client.get(reverse("admin:directory_place_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_coordinator_creates_a_user_in_the_admin(admin_client):
+    from accounts.models import User
+
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Gestion@Fablab.example",
+            "full_name": "Camille Martin",
+            "usable_password": "true",
+            "password1": "un mot de passe solide 2026",
+            "password2": "un mot de passe solide 2026",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(email="gestion@fablab.example").check_password("un mot de passe solide 2026")

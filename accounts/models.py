@@ -1,0 +1,165 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from accounts.validators import validate_rna, validate_siret
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an email address."""
+
+    email = models.EmailField("adresse électronique", unique=True)
+    full_name = models.CharField("nom complet", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField("accès à l'administration", default=False)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def has_role(self, role: str) -> bool:
+        if not self.is_authenticated or not self.is_active:
+            return False
+        roles = getattr(self, "_roles_cache", None)
+        if roles is None:
+            roles = set(self.memberships.values_list("role", flat=True))
+            self._roles_cache = roles
+        return role in roles
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_superuser or self.has_role(Role.COORDINATOR)
+
+    @property
+    def is_mediator(self) -> bool:
+        return self.has_role(Role.MEDIATOR)
+
+    @property
+    def is_place_manager(self) -> bool:
+        return self.has_role(Role.PLACE_MANAGER)
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Collectivité"
+    ASSOCIATION = "association", "Association"
+    COMPANY = "company", "Entreprise"
+    CHAMBER = "chamber", "Chambre consulaire"
+    STATE_SERVICE = "state_service", "Service de l'État"
+    PUBLIC_INSTITUTION = "public_institution", "Établissement public"
+
+
+class Organisation(models.Model):
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("nature", max_length=30, choices=OrganisationKind.choices)
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    rna = models.CharField("RNA", max_length=10, blank=True, validators=[validate_rna])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["siret"], condition=~models.Q(siret=""), name="unique_organisation_siret"),
+            models.UniqueConstraint(fields=["rna"], condition=~models.Q(rna=""), name="unique_organisation_rna"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinateur"
+    MEDIATOR = "mediator", "Médiateur"
+    PLACE_MANAGER = "place_manager", "Gestionnaire de lieu"
+    PARTNER = "partner", "Partenaire"
+
+
+class Membership(models.Model):
+    """A person's role within an organisation. A person may belong to several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "appartenance"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    email = models.EmailField("adresse électronique")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    places = models.ManyToManyField("directory.Place", blank=True, related_name="+", verbose_name="lieux gérés")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="invité par"
+    )
+    created_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "invitation"
+        constraints = [models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"

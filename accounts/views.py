@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import invitations
+from accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm
+from accounts.models import Invitation
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "memberships": user.memberships.select_related("organisation"),
+        "places": user.managed_places.select_related("commune").order_by("name"),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def invite(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invitations.invite(
+            email=data["email"],
+            organisation=data["organisation"],
+            role=data["role"],
+            places=list(data["places"]),
+            invited_by=request.user,
+        )
+        messages.success(request, f"Invitation envoyée à {data['email']}.")
+        return redirect("accounts:invite")
+    pending = Invitation.objects.pending().select_related("organisation", "invited_by")[:50]
+    context = {"form": form, "pending": pending, "days": settings.INVITATION_MAX_AGE_DAYS}
+    return render(request, "accounts/invite.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitations.read_token(token)
+    except invitations.InvitationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=400)
+
+    user = request.user if request.user.is_authenticated else None
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (user is not None or form.is_valid()):
+        try:
+            if user is not None:
+                invitations.accept(invitation=invitation, user=user)
+            else:
+                user = invitations.accept(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except invitations.InvitationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=400)
+        messages.success(request, f"Bienvenue ! Vous faites maintenant partie de {invitation.organisation}.")
+        return redirect("accounts:home")
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "login_url": reverse("accounts:login") + "?next=" + request.path,
+    }
+    return render(request, "accounts/accept_invitation.html", context, status=400 if form.errors else 200)
