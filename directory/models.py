@@ -455,3 +455,6 @@ class CoordinatorDigest(models.Model):
         ordering = ["-sent_at"]
         verbose_name = "synthèse envoyée aux coordinateurs"
         verbose_name_plural = "synthèses envoyées aux coordinateurs"
+
+    def __str__(self) -> str:
+        return f"Synthèse du {self.sent_at:%d/%m/%Y}"
