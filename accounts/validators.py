@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 SIRET = re.compile(r"^\d{14}$")
 RNA = re.compile(r"^W\d{9}$")
-# La Poste's establishments break the Luhn rule: their SIRET digits sum to a multiple of 5.
+# Many of La Poste's establishments break the Luhn rule: their SIRET digits sum to a multiple of 5.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -30,10 +30,8 @@ def validate_siret(value: str) -> None:
     siret = normalize_siret(value)
     if not SIRET.match(siret):
         raise ValidationError("Un SIRET compte 14 chiffres.", code="siret_format")
-    if siret.startswith(LA_POSTE_SIREN):
-        if sum(int(char) for char in siret) % 5 != 0:
-            raise ValidationError("Ce SIRET n'est pas valide : vérifiez les chiffres.", code="siret_key")
-    elif not luhn_ok(siret):
+    la_poste_ok = siret.startswith(LA_POSTE_SIREN) and sum(int(char) for char in siret) % 5 == 0
+    if not (luhn_ok(siret) or la_poste_ok):
         raise ValidationError("Ce SIRET n'est pas valide : vérifiez les chiffres.", code="siret_key")
 
 
