@@ -1,0 +1,60 @@
+"""The file formats places can be read from and written to, by name.
+
+A format is a name, a French label and a reader and/or a writer working on
+PlaceData, so that adding one (the national CSV standard, data·inclusion,
+GeoJSON) is a new module and one `register` call, with nothing to change in
+the commands or in the write path:
+
+    FORMATS.register(PlaceFormat("geojson", "GeoJSON", write=write_geojson))
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from directory.importers.bfc import read_bfc
+from directory.importers.native import read_native, write_native
+from directory.importers.records import PlaceData, ReadOptions, ReadResult
+
+Reader = Callable[[bytes, ReadOptions], ReadResult]
+Writer = Callable[[Sequence[PlaceData]], bytes]
+
+
+@dataclass(frozen=True)
+class PlaceFormat:
+    name: str
+    label: str
+    read: Reader | None = None
+    write: Writer | None = None
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+class FormatRegistry:
+    def __init__(self) -> None:
+        self._formats: dict[str, PlaceFormat] = {}
+
+    def register(self, place_format: PlaceFormat) -> PlaceFormat:
+        if place_format.name in self._formats:
+            raise ValueError(f"format {place_format.name!r} is already registered")
+        self._formats[place_format.name] = place_format
+        return place_format
+
+    def get(self, name: str) -> PlaceFormat:
+        try:
+            return self._formats[name]
+        except KeyError:
+            known = ", ".join(sorted(self._formats))
+            raise UnknownFormat(f"format inconnu « {name} » : formats connus {known}") from None
+
+    def readable(self) -> list[str]:
+        return sorted(name for name, place_format in self._formats.items() if place_format.read)
+
+    def writable(self) -> list[str]:
+        return sorted(name for name, place_format in self._formats.items() if place_format.write)
+
+
+FORMATS = FormatRegistry()
+FORMATS.register(PlaceFormat("native", "Format aiguillage (JSON)", read=read_native, write=write_native))
+FORMATS.register(PlaceFormat("bfc", "Cartographie MedNum BFC (CSV)", read=read_bfc))

@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directory.importers.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données de démonstration : le territoire s'il manque, les lieux MedNum BFC de la Nièvre, "
+        "les lieux et compléments tirés du compte rendu du comité. Peut être relancée sans rien dupliquer."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = load_demo()
+        if not report.ok:
+            for line in report.lines():
+                self.stderr.write(line)
+            raise CommandError("Données de démonstration refusées : rien n'a été écrit.")
+        for line in report.lines():
+            self.stdout.write(line)
