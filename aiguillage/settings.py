@@ -150,6 +150,16 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 3600)
 LOGIN_THROTTLE_PER_ACCOUNT = envint("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = envint("LOGIN_THROTTLE_PER_IP", 20)
 LOGIN_THROTTLE_WINDOW = envint("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Reminders to place managers: days between reminders about the same overdue record; the last repeats.
+REMINDER_INTERVALS_DAYS = [int(days) for days in envlist("REMINDER_INTERVALS_DAYS", "7,21,60")]
+COORDINATOR_DIGEST_DAYS = envint("COORDINATOR_DIGEST_DAYS", 7)
+# How long the "Tout est à jour" link of a reminder stays valid.
+CONFIRM_LINK_MAX_AGE_DAYS = envint("CONFIRM_LINK_MAX_AGE_DAYS", 30)
+# "Fermés récemment" on the coordinators' dashboard covers this many months.
+RECENTLY_CLOSED_MONTHS = envint("RECENTLY_CLOSED_MONTHS", 6)
+# Error reports one address may send within REPORT_THROTTLE_WINDOW seconds.
+REPORT_THROTTLE_PER_IP = envint("REPORT_THROTTLE_PER_IP", 5)
+REPORT_THROTTLE_WINDOW = envint("REPORT_THROTTLE_WINDOW", 3600)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 

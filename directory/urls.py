@@ -1,14 +1,23 @@
 from django.urls import path
 
-from directory import views
+from directory.views import coordination, manage, public, reports
 
 app_name = "directory"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("lieux/", views.results, name="results"),
-    path("lieux/<int:pk>-<slug:slug>/", views.place_detail, name="place"),
-    path("lieux/<int:pk>/", views.place_detail, name="place_short"),
-    path("carte/", views.map_view, name="map"),
-    path("donnees/", views.data_notice, name="data_notice"),
+    path("", public.home, name="home"),
+    path("lieux/", public.results, name="results"),
+    path("lieux/<int:pk>-<slug:slug>/", public.place_detail, name="place"),
+    path("lieux/<int:pk>/", public.place_detail, name="place_short"),
+    path("lieux/<int:pk>/signaler/", reports.report_error, name="report_error"),
+    path("carte/", public.map_view, name="map"),
+    path("donnees/", public.data_notice, name="data_notice"),
+    path("espace/lieux/<int:pk>/modifier/", manage.edit_place, name="edit_place"),
+    path("espace/lieux/<int:pk>/a-jour/", manage.confirm_place, name="confirm_place"),
+    path("fiche-a-jour/<str:token>/", manage.confirm_by_link, name="confirm_by_link"),
+    path("coordination/lieux/<int:pk>/historique/", manage.place_history, name="place_history"),
+    path("coordination/modifications/<int:pk>/annuler/", manage.revert_change, name="revert_change"),
+    path("coordination/qualite/", coordination.quality, name="quality"),
+    path("coordination/signalements/", reports.report_queue, name="reports"),
+    path("coordination/signalements/<int:pk>/", reports.moderate_report, name="moderate_report"),
 ]

@@ -525,3 +525,29 @@ def build(week: dict[int, list[tuple[int, int]]]) -> str:
         f"{_osm_days(days)} {','.join(f'{_osm_time(start)}-{_osm_time(end)}' for start, end in hours)}"
         for hours, days in days_by_hours.items()
     )
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """A value that a simple weekly grid can show: the same hours every week, holidays at most closed."""
+
+    week: dict[int, tuple[Interval, ...]]
+    closed_on_holidays: bool
+
+
+def weekly_hours(spec: str) -> WeeklyHours | None:
+    """The weekly grid of spec, or None when it says more (nth weekdays, hours on holidays)."""
+    rules = parse(spec)
+    closed_on_holidays = False
+    for rule in rules:
+        if rule.holidays:
+            if rule.intervals:
+                return None
+            closed_on_holidays = True
+    week: dict[int, tuple[Interval, ...]] = {}
+    for weekday in range(7):
+        base, exceptions = _weekday_schedule(rules, weekday)
+        if exceptions:
+            return None
+        week[weekday] = base
+    return WeeklyHours(week=week, closed_on_holidays=closed_on_holidays)

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from aiguillage.lib import opening_hours
+from directory.access import can_edit_place
 from directory.forms import SearchForm
-from directory.models import Place, PlaceStatus, Term, Vocabulary
+from directory.models import Place, PlaceStatus, Term
 from directory.search import SearchQuery, SearchResult, search
 from territory.lookup import resolve_commune
 
@@ -123,8 +123,7 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
             f"{place.latitude:.5f}%2C{place.longitude:.5f}",
             "geo": f"geo:{place.latitude:.5f},{place.longitude:.5f}",
         },
-        "search_url": reverse("directory:results"),
-        "Vocabulary": Vocabulary,
+        "can_edit": can_edit_place(request.user, place),
     }
     return render(request, "directory/place.html", context)
 

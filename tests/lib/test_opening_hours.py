@@ -13,6 +13,7 @@ from aiguillage.lib.opening_hours import (
     is_valid,
     parse,
     week_table,
+    weekly_hours,
 )
 
 # 2026-11-02 is a Monday; November 2026 is used throughout for the nth-weekday rules.
@@ -403,3 +404,16 @@ def test_a_built_value_gives_the_same_answers_as_the_week_it_came_from(week: dic
             answer = is_open_at(spec, on(weekday, minute // 60, minute % 60))
             # An empty week builds an empty value, for which we cannot tell.
             assert answer is (expected if spec else None)
+
+
+def test_weekly_hours_give_the_grid_of_a_simple_week():
+    grid = weekly_hours("Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00; PH off")
+    assert grid is not None and grid.closed_on_holidays
+    assert grid.week[0] == ((510, 720), (810, 1020))
+    assert grid.week[5] == ((540, 720),) and grid.week[6] == ()
+
+
+def test_weekly_hours_refuse_what_a_weekly_grid_cannot_show():
+    assert weekly_hours("We[1] 14:00-18:00") is None
+    assert weekly_hours("Mo-Fr 09:00-12:00; PH 10:00-12:00") is None
+    assert weekly_hours("").week == {day: () for day in range(7)}
