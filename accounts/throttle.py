@@ -18,14 +18,14 @@ class Limit:
     window_seconds: int
 
 
-def _key(limit: Limit, subject: str) -> str:
+def cache_key(limit: Limit, subject: str) -> str:
     digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
     window = int(time.time() // limit.window_seconds)
     return f"throttle:{limit.name}:{digest}:{window}"
 
 
 def count(limit: Limit, subject: str) -> int:
-    return int(cache.get(_key(limit, subject), 0))
+    return int(cache.get(cache_key(limit, subject), 0))
 
 
 def is_limited(limit: Limit, subject: str) -> bool:
@@ -34,7 +34,7 @@ def is_limited(limit: Limit, subject: str) -> bool:
 
 def hit(limit: Limit, subject: str) -> int:
     """Record one hit; return the count in the current window."""
-    key = _key(limit, subject)
+    key = cache_key(limit, subject)
     cache.add(key, 0, timeout=limit.window_seconds + 5)
     try:
         return int(cache.incr(key))
@@ -45,7 +45,7 @@ def hit(limit: Limit, subject: str) -> int:
 
 
 def reset(limit: Limit, subject: str) -> None:
-    cache.delete(_key(limit, subject))
+    cache.delete(cache_key(limit, subject))
 
 
 def client_ip(request) -> str:  # noqa: ANN001

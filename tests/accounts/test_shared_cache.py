@@ -16,7 +16,7 @@ def test_a_second_app_server_sees_the_counters_of_the_first():
     for _ in range(3):
         throttle.hit(limit, "198.51.100.20")
     other_server = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"]})
-    key = throttle._key(limit, "198.51.100.20")
+    key = throttle.cache_key(limit, "198.51.100.20")
     assert int(other_server.get(key)) == 3
     other_server.incr(key)
     assert throttle.count(limit, "198.51.100.20") == 4
