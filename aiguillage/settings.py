@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "accounts",
     "territory",
     "directory",
+    "demandes",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,20 @@ REMINDER_INTERVALS_DAYS = [int(days) for days in envlist("REMINDER_INTERVALS_DAY
 COORDINATOR_DIGEST_DAYS = envint("COORDINATOR_DIGEST_DAYS", 7)
 # How long the "Tout est à jour" link of a reminder stays valid.
 CONFIRM_LINK_MAX_AGE_DAYS = envint("CONFIRM_LINK_MAX_AGE_DAYS", 30)
+# Requests and orientations.
+REQUEST_REFERENCE_DIGITS = envint("REQUEST_REFERENCE_DIGITS", 5)
+REQUEST_THROTTLE_PER_IP = envint("REQUEST_THROTTLE_PER_IP", 5)
+REQUEST_THROTTLE_WINDOW = envint("REQUEST_THROTTLE_WINDOW", 3600)
+ORIENTATION_LINK_DAYS = envint("ORIENTATION_LINK_DAYS", 8)
+ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 3)
+# Closed requests are anonymised after this many months (manage.py anonymize_requests, daily).
+REQUEST_RETENTION_MONTHS = envint("REQUEST_RETENTION_MONTHS", 24)
+# The routing engine's thresholds and weights.
+ROUTING_PRODUCTION_THRESHOLD = envint("ROUTING_PRODUCTION_THRESHOLD", 20)
+ROUTING_MAX_DISTANCE_KM = envfloat("ROUTING_MAX_DISTANCE_KM", 60.0)
+ROUTING_WEIGHT_FIT = envfloat("ROUTING_WEIGHT_FIT", 0.5)
+ROUTING_WEIGHT_DISTANCE = envfloat("ROUTING_WEIGHT_DISTANCE", 0.35)
+ROUTING_WEIGHT_FRESHNESS = envfloat("ROUTING_WEIGHT_FRESHNESS", 0.15)
 # "Fermés récemment" on the coordinators' dashboard covers this many months.
 RECENTLY_CLOSED_MONTHS = envint("RECENTLY_CLOSED_MONTHS", 6)
 # Error reports one address may send within REPORT_THROTTLE_WINDOW seconds.

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
     path("", include("accounts.urls")),
+    path("", include("demandes.urls")),
     path("", include("directory.urls")),
 ]

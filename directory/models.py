@@ -23,6 +23,7 @@ class Vocabulary(models.TextChoices):
     LABEL = "label", "Label ou dispositif"
     ACCESS_MODE = "access_mode", "Modalité d'accès"
     SUPPORT_MODE = "support_mode", "Modalité d'accompagnement"
+    SITUATION = "situation", "Situation d'un demandeur"
 
 
 class TermQuerySet(models.QuerySet):

@@ -1,0 +1,215 @@
+from django import forms
+
+from demandes.models import Audience, NeedCategory, Outcome, Reason, ReasonKind
+from directory.models import Term, Vocabulary
+from territory.lookup import resolve_commune
+from territory.models import Commune
+
+
+def _checkboxes(vocabulary: str, label: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Term.objects.of(vocabulary),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Ce choix n'existe pas dans la liste."},
+    )
+
+
+class RequestForm(forms.Form):
+    """The few questions we ask anyone who brings a need."""
+
+    description = forms.CharField(
+        label="De quoi avez-vous besoin ?",
+        min_length=3,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Avec vos mots. Par exemple : « imprimer une pièce en 3D », « comprendre l'intelligence "
+        "artificielle », « faire ma déclaration de revenus en ligne ».",
+        error_messages={
+            "required": "Décrivez votre besoin en quelques mots.",
+            "min_length": "Décrivez votre besoin en quelques mots.",
+            "max_length": "Votre description est trop longue (5 000 caractères au plus).",
+        },
+    )
+    commune = forms.CharField(
+        label="Votre commune",
+        max_length=100,
+        help_text="Nom de la commune ou code postal.",
+        error_messages={"required": "Indiquez votre commune : nous cherchons un lieu près de chez vous."},
+    )
+    audience = forms.ChoiceField(
+        label="Vous êtes",
+        choices=Audience.choices,
+        initial=Audience.INDIVIDUAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Dites-nous qui vous êtes.", "invalid_choice": "Choisissez dans la liste."},
+    )
+    situations = _checkboxes(Vocabulary.SITUATION, "Votre situation, si vous le souhaitez")
+    quantity = forms.IntegerField(
+        label="Combien de pièces, s'il y a quelque chose à fabriquer ?",
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": "Indiquez un nombre.",
+            "min_value": "Indiquez au moins 1.",
+            "max_value": "Ce nombre est trop grand.",
+        },
+    )
+    accessibility_needs = _checkboxes(Vocabulary.ACCESSIBILITY, "Avez-vous besoin d'un accueil adapté ?")
+    contact_name = forms.CharField(label="Votre nom (facultatif)", required=False, max_length=150)
+    contact_email = forms.EmailField(
+        label="Votre courriel",
+        required=False,
+        error_messages={"invalid": "Cette adresse électronique n'est pas valide."},
+    )
+    contact_phone = forms.RegexField(
+        label="Votre téléphone",
+        required=False,
+        regex=r"^[0-9 +().-]{6,20}$",
+        max_length=20,
+        error_messages={"invalid": "Ce numéro de téléphone n'est pas valide."},
+    )
+    consent = forms.BooleanField(
+        label="J'accepte que mes coordonnées soient transmises au lieu qui m'aidera et conservées le temps de "
+        "traiter ma demande (24 mois au plus après sa clôture).",
+        error_messages={"required": "Sans votre accord, nous ne pouvons pas vous recontacter."},
+    )
+    # Left empty by people; robots fill every field they find.
+    site_web = forms.CharField(label="Ne pas remplir", required=False)
+
+    def clean_commune(self) -> Commune:
+        value = self.cleaned_data["commune"]
+        commune, _ = resolve_commune(value)
+        if commune is None:
+            raise forms.ValidationError(f"Nous ne trouvons pas la commune « {value} ». Essayez le code postal.")
+        return commune
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("contact_email") and not data.get("contact_phone") and "contact_email" not in self.errors:
+            self.add_error("contact_email", "Laissez un courriel ou un téléphone pour que l'on puisse vous répondre.")
+        data["quantity"] = data.get("quantity") or 1
+        return data
+
+
+class MediatorRequestForm(RequestForm):
+    """A mediator records a need on someone's behalf, after a call or a visit."""
+
+    consent = forms.BooleanField(
+        label="La personne accepte que ses coordonnées soient transmises au lieu qui l'aidera.",
+        error_messages={"required": "Demandez l'accord de la personne avant d'enregistrer ses coordonnées."},
+    )
+    note = forms.CharField(
+        label="Note pour la coordination (facultatif)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NeedsForm(forms.Form):
+    needs = forms.ModelMultipleChoiceField(
+        label="Besoins",
+        queryset=NeedCategory.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OrientForm(forms.Form):
+    places = forms.ModelMultipleChoiceField(
+        label="Lieux",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un lieu."},
+    )
+    note = forms.CharField(label="Message aux lieux (facultatif)", required=False, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, places: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["places"].queryset = places
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "La note est vide."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label="Suivie par", queryset=None, required=False, empty_label="Personne")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, people: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label="Issue", choices=Outcome.choices)
+    reason = forms.ModelChoiceField(
+        label="Motif", queryset=Reason.objects.filter(kind=ReasonKind.CLOSURE, active=True), required=False
+    )
+    note = forms.CharField(label="Précisions (facultatif)", required=False, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AnswerForm(forms.Form):
+    """A place answers an orientation: accept, decline with a reason, or later say how it ended."""
+
+    action = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline"), ("finish", "finish")])
+    reason = forms.ModelChoiceField(
+        label="Motif du refus",
+        queryset=Reason.objects.filter(kind=ReasonKind.DECLINE, active=True),
+        required=False,
+        empty_label="Choisir un motif",
+    )
+    outcome = forms.ChoiceField(
+        label="Comment cela s'est-il terminé ?", choices=[("", "Choisir")] + Outcome.choices, required=False
+    )
+    note = forms.CharField(
+        label="Message (facultatif)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == "decline" and not data.get("reason"):
+            self.add_error("reason", "Choisissez le motif du refus.")
+        if data.get("action") == "finish" and not data.get("outcome"):
+            self.add_error("outcome", "Dites comment cela s'est terminé.")
+        return data
+
+
+class QueueFilterForm(forms.Form):
+    AGES = [("", "Toutes"), ("7", "Moins de 7 jours"), ("30", "Moins de 30 jours"), ("old", "Plus de 30 jours")]
+
+    statut = forms.ChoiceField(label="État", required=False)
+    besoin = forms.ModelChoiceField(
+        label="Besoin", queryset=NeedCategory.objects.all(), required=False, to_field_name="code"
+    )
+    epci = forms.CharField(label="Intercommunalité (code SIREN)", required=False, max_length=9)
+    age = forms.ChoiceField(label="Reçue depuis", choices=AGES, required=False)
+    suivi = forms.ChoiceField(
+        label="Suivi", choices=[("", "Tous"), ("moi", "Suivies par moi"), ("personne", "Sans suivi")], required=False
+    )
+    non_couvert = forms.BooleanField(label="Besoins non couverts seulement", required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args: object, epcis: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from demandes.models import Status
+
+        self.fields["statut"].choices = [("", "Ouvertes"), ("all", "Toutes"), *Status.choices]
+        self.fields["epci"] = forms.ChoiceField(
+            label="Intercommunalité", choices=[("", "Toutes"), *epcis], required=False
+        )
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = "Ce choix n'existe pas dans la liste."

@@ -1,0 +1,119 @@
+"""Emails about requests, each sent after the transaction commits, only to those who must act or asked to know."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import Role, User
+from aiguillage.mail import send_after_commit
+from demandes.links import orientation_url
+from demandes.models import Orientation, Request
+
+
+def _coordinators() -> list[str]:
+    return list(
+        User.objects.filter(is_active=True, memberships__role=Role.COORDINATOR)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _place_recipients(orientation: Orientation) -> list[str]:
+    managers = list(orientation.place.managers.filter(is_active=True).values_list("email", flat=True))
+    return managers or ([orientation.place.email] if orientation.place.email else [])
+
+
+def _requester(request: Request) -> list[str]:
+    return [request.contact_email] if request.consent and request.contact_email and not request.anonymized_at else []
+
+
+def _request_url(request: Request) -> str:
+    return settings.SITE_URL + reverse("demandes:detail", kwargs={"reference": request.reference})
+
+
+def new_request(request: Request) -> None:
+    send_after_commit(
+        to=_coordinators(),
+        template="demandes/email/new_request",
+        context={"request": request, "url": _request_url(request)},
+    )
+
+
+def request_received(request: Request, tracking_link: str) -> None:
+    send_after_commit(
+        to=_requester(request),
+        template="demandes/email/requester_received",
+        context={"request": request, "tracking_url": tracking_link},
+    )
+
+
+def orientation_sent(orientation: Orientation) -> None:
+    send_after_commit(
+        to=_place_recipients(orientation),
+        template="demandes/email/orientation_sent",
+        context={
+            "orientation": orientation,
+            "request": orientation.request,
+            "url": orientation_url(orientation),
+            "days": settings.ORIENTATION_LINK_DAYS,
+        },
+    )
+
+
+def orientation_reminder(orientation: Orientation) -> None:
+    send_after_commit(
+        to=_place_recipients(orientation),
+        template="demandes/email/orientation_reminder",
+        context={"orientation": orientation, "request": orientation.request, "url": orientation_url(orientation)},
+    )
+
+
+def orientation_accepted(orientation: Orientation) -> None:
+    request = orientation.request
+    send_after_commit(
+        to=_requester(request),
+        template="demandes/email/requester_accepted",
+        context={
+            "request": request,
+            "place": orientation.place,
+            "url": settings.SITE_URL + orientation.place.get_absolute_url(),
+        },
+    )
+    send_after_commit(
+        to=_coordinators(),
+        template="demandes/email/coordinator_update",
+        context={
+            "request": request,
+            "what": f"{orientation.place.name} a accepté la demande.",
+            "url": _request_url(request),
+        },
+    )
+
+
+def orientation_declined(orientation: Orientation) -> None:
+    request = orientation.request
+    send_after_commit(
+        to=_coordinators(),
+        template="demandes/email/coordinator_update",
+        context={
+            "request": request,
+            "what": f"{orientation.place.name} a refusé la demande : {orientation.decline_reason}.",
+            "url": _request_url(request),
+        },
+    )
+
+
+def orientation_expired(orientation: Orientation) -> None:
+    request = orientation.request
+    send_after_commit(
+        to=_coordinators(),
+        template="demandes/email/coordinator_update",
+        context={
+            "request": request,
+            "what": f"{orientation.place.name} n'a pas répondu à temps : la demande revient dans la file.",
+            "url": _request_url(request),
+        },
+    )
+
+
+def request_closed(request: Request) -> None:
+    send_after_commit(to=_requester(request), template="demandes/email/requester_closed", context={"request": request})

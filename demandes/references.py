@@ -1,0 +1,32 @@
+"""Readable references (58-2026-00042) and the secret of each private tracking link."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from demandes.models import ReferenceCounter
+from territory.models import Commune
+
+
+def next_reference(commune: Commune) -> str:
+    """The next reference for the commune's département and the current year; call inside a transaction."""
+    prefix = f"{commune.departement_code}-{timezone.localdate().year}"
+    with transaction.atomic():
+        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    width = settings.REQUEST_REFERENCE_DIGITS
+    return f"{prefix}-{counter.last:0{width}d}"
+
+
+def new_tracking_key() -> tuple[str, str]:
+    """A fresh secret for a tracking link and the hash we keep of it (the secret itself is never stored)."""
+    key = secrets.token_urlsafe(18)
+    return key, hash_key(key)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
