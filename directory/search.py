@@ -148,10 +148,11 @@ def _open_now(places: QuerySet, ids: list[int] | None, now: dt.datetime) -> set[
     }
 
 
-def search(query: SearchQuery) -> SearchResult:
+def search(query: SearchQuery, *, page_size: int | None = None) -> SearchResult:
+    """One page of results; page_size defaults to the search page's own (exports ask for more)."""
     terms = list(Term.objects.all())
     places, matched, unmatched = filter_places(query, terms)
-    page_size = settings.SEARCH_PAGE_SIZE
+    page_size = page_size or settings.SEARCH_PAGE_SIZE
     now = timezone.localtime(query.now or timezone.now())
 
     distances: dict[int, float] | None = None

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from directory.views import coordination, manage, public, reports
+from directory.feeds import RecentPlacesAtomFeed, RecentPlacesFeed
+from directory.views import coordination, manage, opendata, public, reports
 
 app_name = "directory"
 
@@ -11,7 +12,14 @@ urlpatterns = [
     path("lieux/<int:pk>/", public.place_detail, name="place_short"),
     path("lieux/<int:pk>/signaler/", reports.report_error, name="report_error"),
     path("carte/", public.map_view, name="map"),
-    path("donnees/", public.data_notice, name="data_notice"),
+    path("lieux/export.csv", opendata.results_csv, name="results_csv"),
+    path("lieux/export.ods", opendata.results_ods, name="results_ods"),
+    path("lieux/flux.rss", RecentPlacesFeed(), name="feed_rss"),
+    path("lieux/flux.atom", RecentPlacesAtomFeed(), name="feed_atom"),
+    path("donnees/", opendata.open_data, name="data_notice"),
+    path("donnees/<slug:slug>.<str:extension>", opendata.export, name="export"),
+    path("widget/", opendata.widget, name="widget"),
+    path("widget/integrer/", opendata.widget_builder, name="widget_builder"),
     path("espace/lieux/<int:pk>/modifier/", manage.edit_place, name="edit_place"),
     path("espace/lieux/<int:pk>/a-jour/", manage.confirm_place, name="confirm_place"),
     path("fiche-a-jour/<str:token>/", manage.confirm_by_link, name="confirm_by_link"),

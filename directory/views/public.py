@@ -126,9 +126,3 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
         "can_edit": can_edit_place(request.user, place),
     }
     return render(request, "directory/place.html", context)
-
-
-@require_safe
-def data_notice(request: HttpRequest) -> HttpResponse:
-    counts = {"mednum_bfc": Place.objects.filter(source="mednum-bfc").count()}
-    return render(request, "directory/data_notice.html", {"counts": counts})

@@ -68,7 +68,9 @@ def test_public_pages_have_no_accessibility_violation(live_server, page: Page, d
         "erreur de saisie": "/lieux/?rayon=abc",
         "fiche": place_url,
         "carte": "/carte/?q=imprimante+3D&ou=Luzy&rayon=100",
-        "sources": "/donnees/",
+        "données ouvertes": "/donnees/",
+        "encart": "/widget/?commune=58149&besoin=imprimante+3D",
+        "composer un encart": "/widget/integrer/?commune=Luzy&besoin=imprimante+3D",
     }
     found = {}
     for name, url in pages.items():
