@@ -280,7 +280,6 @@ def route(
         score = weight_fit * fit + weight_distance * proximity + weight_freshness * freshness
         if not audiences:
             score -= penalty
-        score = round(score, 6)
         ranked.append((-score, distance_key, candidate.name, candidate.id, len(ranked), candidate, distance, stop))
 
     if not ranked:
