@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 
 $(VENDOR)/.installed: node_modules/.installed
 	mkdir -p $(VENDOR)/leaflet $(VENDOR)/axe-core
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/leaflet/LICENSE $(VENDOR)/leaflet/LICENSE.txt
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/

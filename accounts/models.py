@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -163,3 +166,79 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A secret that lets an organisation's tool write to the API. Only its hash is kept."""
+
+    PREFIX = "aig_"
+    # What the admin shows to recognise a token: "aig_" and the first characters of the secret.
+    SHOWN_LENGTH = 12
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="organisation"
+    )
+    name = models.CharField(
+        "nom", max_length=100, help_text="Pour s'y retrouver : l'outil ou le partenaire qui l'utilise."
+    )
+    prefix = models.CharField("début du jeton", max_length=SHOWN_LENGTH, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def generate_key(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def set_key(self, key: str) -> None:
+        self.prefix = key[: self.SHOWN_LENGTH]
+        self.key_hash = self.hash_key(key)
+
+    @classmethod
+    def issue(
+        cls, *, organisation: Organisation, name: str, created_by: "User | None" = None
+    ) -> tuple["ApiToken", str]:
+        """Create a token; return it with its secret, which is shown once and never stored."""
+        key = cls.generate_key()
+        token = cls(organisation=organisation, name=name.strip(), created_by=created_by)
+        token.set_key(key)
+        token.save()
+        return token, key
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

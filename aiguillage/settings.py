@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "territory",
     "directory",
     "demandes",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,11 @@ ROUTING_MAX_DISTANCE_KM = envfloat("ROUTING_MAX_DISTANCE_KM", 60.0)
 ROUTING_WEIGHT_FIT = envfloat("ROUTING_WEIGHT_FIT", 0.5)
 ROUTING_WEIGHT_DISTANCE = envfloat("ROUTING_WEIGHT_DISTANCE", 0.35)
 ROUTING_WEIGHT_FRESHNESS = envfloat("ROUTING_WEIGHT_FRESHNESS", 0.15)
+# /api/v1/suggestions calls per IP address, and /api/v1/requests calls per token, per window (seconds).
+API_SUGGESTIONS_THROTTLE_PER_IP = envint("API_SUGGESTIONS_THROTTLE_PER_IP", 60)
+API_SUGGESTIONS_THROTTLE_WINDOW = envint("API_SUGGESTIONS_THROTTLE_WINDOW", 60)
+API_REQUESTS_THROTTLE_PER_TOKEN = envint("API_REQUESTS_THROTTLE_PER_TOKEN", 120)
+API_REQUESTS_THROTTLE_WINDOW = envint("API_REQUESTS_THROTTLE_WINDOW", 3600)
 # "Fermés récemment" on the coordinators' dashboard covers this many months.
 RECENTLY_CLOSED_MONTHS = envint("RECENTLY_CLOSED_MONTHS", 6)
 # Error reports one address may send within REPORT_THROTTLE_WINDOW seconds.

@@ -10,6 +10,7 @@ admin.site.index_title = "Coordination"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
+    path("api/v1/", include("api.urls")),
     path("", include("accounts.urls")),
     path("", include("demandes.urls")),
     path("", include("directory.urls")),

@@ -143,7 +143,7 @@ def load_candidates(
             accessibility=frozenset(codes["accessibility"].get(pk, ())),
             services=frozenset(codes["services"].get(pk, ())),
             equipment=frozenset(confirmed.get(pk, ())),
-            unverified_equipment=frozenset(unconfirmed.get(pk, ()) - confirmed.get(pk, set())),
+            unverified_equipment=frozenset(unconfirmed.get(pk, set()) - confirmed.get(pk, set())),
             is_remote=is_remote,
             stops=tuple(stops.get(pk, ())),
             verified=verified,
