@@ -12,6 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from directory.importers.bfc import read_bfc
+from directory.importers.data_inclusion import write_data_inclusion
+from directory.importers.geojson import write_geojson
+from directory.importers.mednum import write_mednum_csv, write_mednum_json
+from directory.importers.mednum_reader import read_mednum
 from directory.importers.native import read_native, write_native
 from directory.importers.records import PlaceData, ReadOptions, ReadResult
 
@@ -25,6 +29,8 @@ class PlaceFormat:
     label: str
     read: Reader | None = None
     write: Writer | None = None
+    # The writer leaves out places closed for good (the open-data formats).
+    public_only: bool = False
 
 
 class UnknownFormat(ValueError):
@@ -58,3 +64,34 @@ class FormatRegistry:
 FORMATS = FormatRegistry()
 FORMATS.register(PlaceFormat("native", "Format aiguillage (JSON)", read=read_native, write=write_native))
 FORMATS.register(PlaceFormat("bfc", "Cartographie MedNum BFC (CSV)", read=read_bfc))
+# The national standard is read from CSV or JSON alike, under any of its three names.
+FORMATS.register(
+    PlaceFormat("mednum", "Schéma des lieux de médiation numérique, v1.0.x ou 0.1 (CSV ou JSON)", read=read_mednum)
+)
+FORMATS.register(
+    PlaceFormat(
+        "mednum-csv",
+        "Schéma des lieux de médiation numérique v1.0.2 (CSV)",
+        read=read_mednum,
+        write=write_mednum_csv,
+        public_only=True,
+    )
+)
+FORMATS.register(
+    PlaceFormat(
+        "mednum-json",
+        "Schéma des lieux de médiation numérique v1.0.2 (JSON)",
+        read=read_mednum,
+        write=write_mednum_json,
+        public_only=True,
+    )
+)
+FORMATS.register(
+    PlaceFormat(
+        "data-inclusion",
+        "data·inclusion v1, structures et services (JSON)",
+        write=write_data_inclusion,
+        public_only=True,
+    )
+)
+FORMATS.register(PlaceFormat("geojson", "GeoJSON, carte des lieux", write=write_geojson, public_only=True))

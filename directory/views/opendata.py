@@ -18,7 +18,7 @@ from aiguillage.lib.ods import write_ods
 from directory.forms import SearchForm
 from directory.importers.files import export_file
 from directory.importers.registry import FORMATS
-from directory.models import Place, Term
+from directory.models import Place, PlaceStatus, Term
 from directory.search import SearchQuery, search
 from territory.lookup import resolve_commune
 
@@ -78,8 +78,12 @@ def _perimeter(name: str) -> QuerySet:
 def open_data(request: HttpRequest) -> HttpResponse:
     stats = {}
     for name in PERIMETERS:
-        aggregate = _perimeter(name).aggregate(count=Count("pk"), last=Max("updated_at"))
-        stats[name] = aggregate
+        for public_only in (False, True):
+            places = _perimeter(name)
+            if public_only:
+                # Open-data formats leave out places closed for good.
+                places = places.exclude(status=PlaceStatus.CLOSED)
+            stats[name, public_only] = places.aggregate(count=Count("pk"), last=Max("updated_at"))
     rows = [
         {
             "export": export,
@@ -87,8 +91,8 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "label": PERIMETERS[name][0],
             "licence": PERIMETERS[name][1],
             "licence_url": PERIMETERS[name][2],
-            "count": stats[name]["count"],
-            "last": stats[name]["last"],
+            "count": stats[name, FORMATS.get(export.format_name).public_only]["count"],
+            "last": stats[name, FORMATS.get(export.format_name).public_only]["last"],
             "url": reverse("directory:export", kwargs={"slug": export.slug, "extension": export.extension})
             + ("?perimetre=contributions" if name == "contributions" else ""),
         }

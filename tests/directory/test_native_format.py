@@ -254,8 +254,8 @@ def test_the_import_command_says_when_the_file_cannot_be_read(db, tmp_path):
 def test_formats_are_found_by_name_and_new_ones_can_be_added():
     assert {"native", "bfc"} <= set(FORMATS.readable())
     assert "native" in FORMATS.writable() and "bfc" not in FORMATS.writable()
-    with pytest.raises(UnknownFormat, match="format inconnu « geojson »"):
-        FORMATS.get("geojson")
+    with pytest.raises(UnknownFormat, match="format inconnu « gpx »"):
+        FORMATS.get("gpx")
 
     def write_names(places: list[PlaceData]) -> bytes:
         return "\n".join(place.name for place in places).encode()

@@ -93,3 +93,14 @@ def test_feeds_list_recently_changed_places(client, places, name):
     body = response.content.decode()
     assert "Fablab de Luzy (Luzy)" in body and "Atelier de Nevers (Nevers)" in body
     assert "Source : MedNum BFC (ODbL 1.0)." in body
+
+
+def test_open_data_formats_count_only_places_not_closed(client, places):
+    make_place(name="Écocentre", status="closed")
+    rows = client.get(reverse("directory:data_notice")).context["rows"]
+    counts = {(row["export"].format_name, row["perimeter"]): row["count"] for row in rows}
+    assert counts[("native", "contributions")] == 2
+    assert counts[("mednum-csv", "contributions")] == 1
+    url = reverse("directory:export", kwargs={"slug": "lieux", "extension": "geojson"})
+    features = json.loads(client.get(url, {"perimetre": "contributions"}).content)["features"]
+    assert len(features) == counts[("geojson", "contributions")]

@@ -1,0 +1,182 @@
+"""The national standard, written: Schéma des lieux de médiation numérique v1.0.2, CSV and JSON.
+
+Documented in French in docs/formats-nationaux.md. The CSV validates against
+the standard's schema.json (multi-values joined with `|`); the JSON holds the
+same 32 fields per place, under `lieux`, with the licences and credits of
+the data at the top. Writing is deterministic (places by identifier, values
+in the vocabulary's order, no timestamp), so that export, import, export
+gives the same bytes.
+
+Only places not closed for good are written. What the standard has no
+column for goes to the end of `presentation_detail` (see mednum_extras) and
+stays complete in our own format.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
+from directory.importers.mednum_extras import join_detail, render
+from directory.importers.mednum_terms import COLUMN_FIELDS, TermIndex
+from directory.importers.publishing import (
+    Facts,
+    collector,
+    licences_and_credits,
+    public_id,
+    published,
+    published_batches,
+)
+from directory.importers.records import PlaceData
+from directory.models import Place
+
+SCHEMA = {
+    "name": "standard-mediation-num",
+    "title": "Schéma des lieux de médiation numérique",
+    "version": "v1.0.2",
+    "homepage": "https://github.com/LaMednum/standard-mediation-num",
+}
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "itinerance",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
+)
+SEPARATOR = "|"
+# The standard's placeholder when a place has neither SIRET nor RNA: it fits the pivot pattern.
+NO_PIVOT = "00000000000000"
+PHONE = re.compile(r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$")
+ITINERANT, FIXED = "Itinérant", "Fixe"
+
+
+def to_e164(phone: str) -> str:
+    """A French number in the standard's international form (+33…), or "" when it is not one number."""
+    compact = re.sub(r"[\s.\-()]", "", phone)
+    if re.fullmatch(r"0[1-9]\d{8}", compact):
+        return "+33" + compact[1:]
+    if re.fullmatch(r"0033[1-9]\d{8}", compact):
+        return "+33" + compact[4:]
+    return compact if PHONE.fullmatch(compact) else ""
+
+
+def place_row(place: PlaceData, terms: TermIndex, facts: Facts) -> dict[str, Any]:
+    """The 32 fields of the standard for one place; texts, and numbers or None for the point."""
+    national: dict[str, list[str]] = {column: [] for column in COLUMN_FIELDS}
+    for attribute, vocabulary in dict(COLUMN_FIELDS.values()).items():
+        for code in terms.ordered(vocabulary, getattr(place, attribute)):
+            found = terms.national(vocabulary, code)
+            if found is not None:
+                national[found[0]].append(found[1])
+    other_labels = [
+        terms.label("label", code) for code in terms.ordered("label", place.labels) if not terms.national("label", code)
+    ]
+    operator = place.operator
+    phone = to_e164(place.phone) if place.phone else ""
+    commune = facts.commune_name(place.commune)
+    block = render(place, terms, facts.commune_name, phone_fits=bool(phone) or not place.phone)
+    row: dict[str, Any] = {
+        "id": public_id(place),
+        "pivot": (operator.siret or operator.rna or NO_PIVOT) if operator else NO_PIVOT,
+        "nom": place.name,
+        "commune": commune,
+        "code_postal": facts.postcode(place),
+        "code_insee": place.commune,
+        # The standard requires a street; a place known only by its commune is given the commune's name.
+        "adresse": place.address or commune,
+        "complement_adresse": place.address_complement,
+        "latitude": None if place.latitude is None else round(place.latitude, 6),
+        "longitude": None if place.longitude is None else round(place.longitude, 6),
+        "telephone": phone,
+        "courriels": place.email,
+        "site_web": place.website,
+        "horaires": place.opening_hours,
+        "presentation_resume": place.summary,
+        "presentation_detail": join_detail(place.description, block),
+        "source": collector(place.source),
+        "itinerance": ITINERANT if place.is_itinerant else FIXED,
+        "structure_parente": operator.name if operator else "",
+        "date_maj": facts.date_maj(place).isoformat(),
+        "autres_formations_labels": SEPARATOR.join(other_labels),
+        "fiche_acces_libre": "",
+        "prise_rdv": place.booking_url,
+    }
+    row.update({column: SEPARATOR.join(values) for column, values in national.items()})
+    return {column: row[column] for column in COLUMNS}
+
+
+def _csv_cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv_rows(places: Iterable[PlaceData], terms: TermIndex, facts: Facts) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for place in places:
+        writer.writerow(_csv_cell(value) for value in place_row(place, terms, facts).values())
+    return buffer.getvalue()
+
+
+def _header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(COLUMNS)
+    return buffer.getvalue()
+
+
+def write_mednum_csv(places: Sequence[PlaceData]) -> bytes:
+    chosen = published(places)
+    return (_header() + _csv_rows(chosen, TermIndex.from_database(), Facts.load(chosen))).encode("utf-8")
+
+
+def write_mednum_json(places: Sequence[PlaceData]) -> bytes:
+    chosen = published(places)
+    terms, facts = TermIndex.from_database(), Facts.load(chosen)
+    document = {
+        "schema": SCHEMA,
+        **licences_and_credits(chosen),
+        "lieux": [place_row(place, terms, facts) for place in chosen],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def iter_mednum_csv(queryset: QuerySet[Place], *, keep_order: bool = False) -> Iterator[bytes]:
+    """The national CSV of the places of queryset, a batch of rows at a time: for a StreamingHttpResponse.
+
+    Gives the same bytes as the `mednum-csv` export of the same places; with keep_order, rows follow
+    the queryset's order (search results) instead of the identifiers'.
+    """
+    terms = TermIndex.from_database()
+    yield _header().encode("utf-8")
+    for places, facts in published_batches(queryset, keep_order=keep_order):
+        yield _csv_rows(places, terms, facts).encode("utf-8")
