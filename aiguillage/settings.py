@@ -177,6 +177,11 @@ API_SUGGESTIONS_THROTTLE_PER_IP = envint("API_SUGGESTIONS_THROTTLE_PER_IP", 60)
 API_SUGGESTIONS_THROTTLE_WINDOW = envint("API_SUGGESTIONS_THROTTLE_WINDOW", 60)
 API_REQUESTS_THROTTLE_PER_TOKEN = envint("API_REQUESTS_THROTTLE_PER_TOKEN", 120)
 API_REQUESTS_THROTTLE_WINDOW = envint("API_REQUESTS_THROTTLE_WINDOW", 3600)
+# Reads of the directory (/api/v1/places, /communes, /vocabularies) per IP address, per window (seconds).
+API_READS_THROTTLE_PER_IP = envint("API_READS_THROTTLE_PER_IP", 300)
+API_READS_THROTTLE_WINDOW = envint("API_READS_THROTTLE_WINDOW", 60)
+# How long clients and proxies may keep a read answer before asking again (ETag makes asking again cheap).
+API_READS_MAX_AGE = envint("API_READS_MAX_AGE", 60)
 # "Fermés récemment" on the coordinators' dashboard covers this many months.
 RECENTLY_CLOSED_MONTHS = envint("RECENTLY_CLOSED_MONTHS", 6)
 # Error reports one address may send within REPORT_THROTTLE_WINDOW seconds.
