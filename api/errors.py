@@ -131,6 +131,8 @@ FIELD_MESSAGES: Mapping[tuple[str, str], str] = {
     ("commune", "missing"): "Indiquez le code INSEE de la commune de la personne.",
     ("needs", "string_pattern_mismatch"): "Code de besoin invalide : minuscules ASCII, chiffres et « _ ».",
     ("situations", "string_pattern_mismatch"): "Code de situation invalide : minuscules ASCII, chiffres et « _ ».",
+    ("q", "missing"): "Indiquez un nom de commune, un code postal ou un code INSEE.",
+    ("q", "string_too_short"): "Indiquez un nom de commune, un code postal ou un code INSEE.",
 }
 
 

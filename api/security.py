@@ -89,6 +89,15 @@ def requests_limit() -> throttle.Limit:
     )
 
 
+def reads_limit() -> throttle.Limit:
+    """One allowance per IP address for all the read endpoints together."""
+    return throttle.Limit(
+        "api-reads-ip",
+        getattr(settings, "API_READS_THROTTLE_PER_IP", 300),
+        getattr(settings, "API_READS_THROTTLE_WINDOW", 60),
+    )
+
+
 def token_subject(request: HttpRequest) -> str:
     token = getattr(request, "auth", None)
     return f"token-{token.pk}" if isinstance(token, ApiToken) else throttle.client_ip(request)

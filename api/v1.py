@@ -16,7 +16,7 @@ from ninja.openapi.docs import DocsBase
 
 from accounts.models import ApiToken
 from accounts.throttle import client_ip
-from api import errors
+from api import communes, cors, errors, places, vocabularies
 from api.schemas import (
     ErrorOut,
     NeedOut,
@@ -37,16 +37,22 @@ from routing.qualify import Category
 from territory.models import Commune
 
 DESCRIPTION = """\
-API de l'aiguillage : trouver le bon lieu pour un besoin numérique, et transmettre une demande à la coordination.
+API de l'aiguillage : lire l'annuaire des lieux d'innovation numérique, trouver le bon lieu pour un besoin, et
+transmettre une demande à la coordination.
 
-- `POST /suggestions` est public (limité en nombre d'appels par adresse IP) et n'enregistre rien.
-- `POST /requests` enregistre une demande au nom d'une organisation partenaire, avec son jeton d'API.
+- `GET /places`, `GET /places/{id}`, `GET /communes`, `GET /vocabularies` lisent l'annuaire, ses communes et ses
+  vocabulaires. Publics, limités en nombre d'appels par adresse IP, ouverts en CORS à toute origine (GET, HEAD,
+  OPTIONS). Les lieux portent leur licence : Licence Ouverte 2.0, ou ODbL 1.0 avec la mention « MedNum BFC » pour
+  les lieux issus de sa cartographie.
+- `POST /suggestions` est public (limité en nombre d'appels par adresse IP, ouvert en CORS) et n'enregistre rien.
+- `POST /requests` enregistre une demande au nom d'une organisation partenaire, avec son jeton d'API. Pas de CORS :
+  le jeton ne doit jamais figurer dans une page web.
 
 Le corps des requêtes est un objet JSON (`Content-Type: application/json`). Les erreurs ont toujours la même forme :
 `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}` ; 400 quand le corps n'est pas un objet JSON,
-422 quand une valeur ne convient pas, 401 sans jeton valide, 429 quand la limite d'appels est atteinte (l'en-tête
-`Retry-After` dit dans combien de secondes réessayer). Les codes (publics, accessibilité, besoins) sont ceux du
-glossaire du projet ; les communes sont désignées par leur code INSEE.
+422 quand une valeur ne convient pas, 401 sans jeton valide, 404 pour une ressource inconnue, 429 quand la limite
+d'appels est atteinte (l'en-tête `Retry-After` dit dans combien de secondes réessayer). Les codes (publics,
+accessibilité, besoins, équipements…) sont ceux de `/vocabularies` ; les communes sont désignées par leur code INSEE.
 """
 
 
@@ -54,7 +60,16 @@ class AiguillageAPI(NinjaAPI):
     """ninja, with every error in French and in one shape."""
 
     def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
-        raw = [error for context in error_contexts for error in context.pydantic_validation_error.errors()]
+        raw: list[dict[str, Any]] = []
+        for context in error_contexts:
+            source = context.model.__ninja_param_source__
+            for error in context.pydantic_validation_error.errors():
+                if source != "body":
+                    # A parameter is named as the client writes it, in place of the view's argument.
+                    names = getattr(context.model, "__ninja_flatten_map_reverse__", {})
+                    raw.append({**error, "loc": (source, *names.get(error["loc"], error["loc"]))})
+                else:
+                    raw.append(dict(error))
         body_problem, french = errors.french_errors(raw)
         return (errors.BadBody if body_problem else ValidationError)(french)
 
@@ -62,7 +77,7 @@ class AiguillageAPI(NinjaAPI):
     def urls(self) -> tuple[list[Any], str, str]:
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            pattern.callback = errors.french_method_not_allowed(pattern.callback)
+            pattern.callback = cors.open_to_any_origin(errors.french_method_not_allowed(pattern.callback), pattern.name)
         return patterns, app_name, namespace
 
 
@@ -85,6 +100,8 @@ api = AiguillageAPI(
 )
 for exception_class, handler in errors.HANDLERS.items():
     api.add_exception_handler(exception_class, handler)
+for router in (places.router, communes.router, vocabularies.router):
+    api.add_router("", router)
 
 ERROR_RESPONSES = {
     400: {"description": "Le corps de la requête n'est pas un objet JSON (ou n'est pas déclaré en JSON)."},

@@ -82,3 +82,46 @@ def test_a_cache_outage_lets_calls_through_rather_than_failing_them(client, monk
 
     assert post_json(client, SUGGESTIONS, QUERY).status_code == 200
     assert logged == ["Rate limit api-suggestions-ip could not be counted"]
+
+
+READS = ["/api/v1/places", "/api/v1/communes?q=Nevers", "/api/v1/vocabularies", "/api/v1/vocabularies/fee"]
+
+
+def test_reads_share_one_allowance_per_ip_address_with_a_french_429(client, settings):
+    settings.API_READS_THROTTLE_PER_IP = 4
+    settings.API_READS_THROTTLE_WINDOW = 60
+
+    statuses = [client.get(url, REMOTE_ADDR="203.0.113.5").status_code for url in READS]
+    refused = client.get("/api/v1/places", REMOTE_ADDR="203.0.113.5")
+
+    assert statuses == [200, 200, 200, 200]
+    assert refused.status_code == 429
+    assert refused.json() == {"detail": "Trop de requêtes : réessayez dans 50 secondes.", "errors": []}
+    assert refused["Retry-After"] == "50"
+    assert refused["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/v1/places", REMOTE_ADDR="203.0.113.6").status_code == 200
+
+
+def test_reads_do_not_use_the_allowance_of_suggestions(client, settings):
+    settings.API_READS_THROTTLE_PER_IP = 1
+    settings.API_SUGGESTIONS_THROTTLE_PER_IP = 1
+
+    assert client.get("/api/v1/vocabularies").status_code == 200
+    assert client.get("/api/v1/vocabularies").status_code == 429
+    assert post_json(client, SUGGESTIONS, QUERY).status_code == 200
+
+
+def test_head_counts_as_a_read_and_a_preflight_does_not(client, settings):
+    settings.API_READS_THROTTLE_PER_IP = 1
+
+    for _ in range(3):
+        assert client.options("/api/v1/places").status_code == 204
+    assert client.head("/api/v1/places").status_code == 200
+    assert client.head("/api/v1/places").status_code == 429
+    assert client.get("/api/v1/places").status_code == 429
+
+
+def test_the_default_read_allowance_is_generous(client):
+    statuses = {client.get("/api/v1/vocabularies/fee").status_code for _ in range(120)}
+
+    assert statuses == {200}
