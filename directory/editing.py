@@ -15,9 +15,11 @@ from directory.models import ChangeKind, Place, PlaceChange
 
 
 def verifier_label(user: User) -> str:
-    organisation = user.memberships.select_related("organisation").order_by("pk").first()
-    name = user.get_full_name()
-    return f"{name} ({organisation.organisation.name})" if organisation else name
+    """Who vouches for the record, as shown publicly: an organisation, never a person's name."""
+    membership = user.memberships.select_related("organisation").order_by("pk").first()
+    if membership:
+        return membership.organisation.name
+    return "la coordination" if user.is_coordinator else "le gestionnaire du lieu"
 
 
 def _mark_verified(place: Place, actor: User) -> None:

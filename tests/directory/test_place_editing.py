@@ -65,7 +65,7 @@ def test_a_manager_changes_the_hours_of_their_place(client, fablab, manager):
     fablab.refresh_from_db()
     assert fablab.opening_hours == "Mo,Tu,Th,Fr 09:00-12:00; We 09:00-12:00,14:00-18:00; PH off"
     assert fablab.verified and fablab.date_maj == dt.date.today()
-    assert fablab.verified_by == "Camille Martin (Conseil départemental)"
+    assert fablab.verified_by == "Conseil départemental"  # an organisation, never a person's name
     change = PlaceChange.objects.get(place=fablab)
     assert change.actor == manager and change.kind == ChangeKind.EDIT
     assert change.fields["opening_hours"] == {"before": "Mo-Fr 09:00-12:00", "after": fablab.opening_hours}
