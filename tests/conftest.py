@@ -20,3 +20,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests use a live server, whose database is flushed after each test:
     # run them last so that the other tests keep the communes loaded once.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached filter lists and counters never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,17 +15,29 @@ from territory.lookup import resolve_commune
 SOURCE_CREDITS = {
     "mednum-bfc": "MedNum BFC — Cartographie des lieux de médiation numérique en Bourgogne-Franche-Comté (ODbL 1.0)",
 }
+USED_TYPOLOGIES_KEY = "directory:used-typologies"
 QUICK_NEEDS = ["Imprimante 3D", "Découpe laser", "Réalité virtuelle", "Démarches en ligne", "Intelligence artificielle"]
+
+
+def _used_typologies() -> set[int]:
+    """Typologies that some place still carries, for the filter list.
+
+    Scanning every place on each search was most of a search's cost on a national directory
+    (the benchmark); a minute of staleness in a filter list is harmless.
+    """
+    cached = cache.get(USED_TYPOLOGIES_KEY)
+    if cached is None:
+        live = [PlaceStatus.OPEN, PlaceStatus.TEMPORARILY_CLOSED]
+        cached = set(
+            Place.typologies.through.objects.filter(place__status__in=live).values_list("term_id", flat=True).distinct()
+        )
+        cache.set(USED_TYPOLOGIES_KEY, cached, timeout=60)
+    return cached
 
 
 def _search_context(request: HttpRequest) -> tuple[dict, int]:
     terms = list(Term.objects.all())
-    used_typologies = set(
-        Place.typologies.through.objects.filter(place__status__in=[PlaceStatus.OPEN, PlaceStatus.TEMPORARILY_CLOSED])
-        .values_list("term_id", flat=True)
-        .distinct()
-    )
-    form = SearchForm(request.GET, terms=terms, used_typologies=used_typologies)
+    form = SearchForm(request.GET, terms=terms, used_typologies=_used_typologies())
     context: dict = {"form": form, "result": None, "commune": None, "other_communes": [], "commune_unknown": False}
     if not form.is_valid():
         return context, 400
