@@ -1,0 +1,258 @@
+"""The issue's targets, and the run's figures as a text table (terminal) and as Markdown (docs).
+
+No Django here: the parent process formats what the workers measured.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+P95_TARGET_MS = 50.0
+GROWTH_TARGET = 2.0
+PAGE_LIMIT_KB = 100
+
+
+def measured(results: dict[str, Any]) -> list[dict[str, Any]]:
+    return [database for database in results["databases"] if database.get("sizes")]
+
+
+def rows_by_size(results: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
+    """(database, places, figures) for every size measured, in run order."""
+    return [
+        (database["database"], int(size), data)
+        for database in measured(results)
+        for size, data in sorted(database["sizes"].items(), key=lambda item: int(item[0]))
+    ]
+
+
+def verdicts(databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """p95 under 50 ms at the smallest size, at most twice that at the largest, every page under 100 KB."""
+    checks = []
+    for database in databases:
+        if not database.get("sizes"):
+            continue
+        name = database["database"]
+        sizes = sorted(database["sizes"], key=int)
+        smallest, largest = sizes[0], sizes[-1]
+        p95 = {size: database["sizes"][size]["timings"]["results"]["p95"] for size in sizes}
+        checks.append(
+            {
+                "database": name,
+                "check": f"p95 at {int(smallest):,} places < {P95_TARGET_MS:.0f} ms",
+                "check_fr": f"p95 à {_fr(int(smallest))} lieux < {P95_TARGET_MS:.0f} ms",
+                "value": f"{p95[smallest]:.1f} ms",
+                "passed": p95[smallest] < P95_TARGET_MS,
+            }
+        )
+        if largest != smallest:
+            growth = p95[largest] / p95[smallest]
+            checks.append(
+                {
+                    "database": name,
+                    "check": f"p95 {int(largest):,} / p95 {int(smallest):,} <= {GROWTH_TARGET:.0f}",
+                    "check_fr": f"p95 à {_fr(int(largest))} / p95 à {_fr(int(smallest))} ≤ {GROWTH_TARGET:.0f}",
+                    "value": f"{growth:.2f}",
+                    "passed": growth <= GROWTH_TARGET,
+                }
+            )
+        heavy = sorted(
+            {
+                page
+                for data in database["sizes"].values()
+                for page, weight in data["page_weights"].items()
+                if weight["over_limit"]
+            }
+        )
+        checks.append(
+            {
+                "database": name,
+                "check": f"every public page <= {PAGE_LIMIT_KB} KB transferred (tiles aside)",
+                "check_fr": f"chaque page publique ≤ {PAGE_LIMIT_KB} Ko transférés (hors tuiles)",
+                "value": ", ".join(heavy) if heavy else "all under",
+                "passed": not heavy,
+            }
+        )
+    return checks
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    lines += ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines)
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _fr(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}"
+
+
+def _timing_rows(results: dict[str, Any], places: Callable[[int], str] = _thousands) -> list[list[str]]:
+    rows = []
+    # Each size extends the previous one: the time to load a size is the sum of the steps up to it.
+    loaded: dict[str, float] = {}
+    for name, size, data in rows_by_size(results):
+        loaded[name] = loaded.get(name, 0.0) + data["load_seconds"]
+        page, trivial = data["timings"]["results"], data["timings"]["trivial"]
+        rows.append(
+            [
+                name,
+                places(size),
+                f"{loaded[name]:.0f} s",
+                _ms(page["median"]),
+                _ms(page["p95"]),
+                _ms(page["max"]),
+                _ms(trivial["median"]),
+                _ms(trivial["p95"]),
+                _ms(trivial["max"]),
+                f"{page['median'] / trivial['median']:.0f}×",
+                str(data["queries"]["count"]),
+                f"{data['hits_in_radius']['median']} / {data['hits_in_radius']['max']}",
+            ]
+        )
+    return rows
+
+
+def _other_page_rows(
+    results: dict[str, Any], places: Callable[[int], str] = _thousands
+) -> tuple[list[str], list[list[str]]]:
+    rows_data = rows_by_size(results)
+    if not rows_data:
+        return [], []
+    pages = list(rows_data[0][2]["other_pages"])
+    rows = []
+    for name, size, data in rows_data:
+        timings = [data["other_pages"][page] for page in pages]
+        rows.append([name, places(size), *(f"{timing['median']:.1f} / {timing['p95']:.1f}" for timing in timings)])
+    return pages, rows
+
+
+def _weight_rows(results: dict[str, Any]) -> list[list[str]]:
+    rows_data = rows_by_size(results)
+    if not rows_data:
+        return []
+    # Weights hardly depend on the directory's size: those of the last size measured.
+    weights = rows_data[-1][2]["page_weights"]
+    rows = []
+    for page, weight in weights.items():
+        assets = sum(asset["bytes"] for asset in weight["assets"])
+        flag = f"OVER {PAGE_LIMIT_KB} KB" if weight["over_limit"] else "ok"
+        rows.append([page, str(weight["html_gzip"]), str(weight["html_raw"]), str(assets), str(weight["total"]), flag])
+    return rows
+
+
+def print_text(results: dict[str, Any]) -> None:
+    machine = results["machine"]
+    print("\n" + "=" * 100)
+    print(f"aiguillage benchmark, {results['date']}, {machine['cores']} cores, {machine['cpu']}")
+    print(f"Results page: {results['results_page']}, {results['requests']} requests over 50 communes,")
+    print("interleaved with the trivial view /sante/. Server time in ms, measured around the Django test client.")
+    headers = ["database", "places", "load", "res med", "res p95", "res max"]
+    headers += ["triv med", "triv p95", "triv max", "ratio", "queries", "hits med / max"]
+    print(table(headers, _timing_rows(results)))
+
+    print("\nSuggestions (need + commune → ranked places), ms: in process (bridge + engine) and over HTTP:")
+    for name, size, data in rows_by_size(results):
+        found = data.get("suggestions")
+        if found:
+            local, http = found["in_process"], found["http"]
+            print(
+                f"  {name} {size:,}: in process median {local['median']:.1f} p95 {local['p95']:.1f}; "
+                f"HTTP median {http['median']:.1f} p95 {http['p95']:.1f}; "
+                f"{found['suggestions_median']} suggestions (median)"
+            )
+
+    pages, rows = _other_page_rows(results)
+    if rows:
+        print("\nOther public pages, server time in ms (median / p95):")
+        print(table(["database", "places", *pages], rows))
+
+    print("\nSlowest results page (commune with the highest median), its queries run again to the last row:")
+    for name, size, data in rows_by_size(results):
+        profile = data["slowest_queries"]
+        print(f"  {name} {size:,}: {profile['url']}: {profile['count']} queries, {profile['total_ms']:.1f} ms in SQL")
+        for query in profile["slowest"][:3]:
+            print(f"    {query['ms']:7.1f} ms {query['rows']:6} rows  {query['sql'][:130]}")
+
+    rows = _weight_rows(results)
+    if rows:
+        print("\nPage weight in bytes (HTML gzip as sent / HTML uncompressed; + linked CSS, JS, marker images):")
+        print(table(["page", "html gzip", "html raw", "assets", "total", ""], rows))
+
+    print("\nLoad average of the machine while measuring (1, 5, 15 min):")
+    for name, size, data in rows_by_size(results):
+        print(f"  {name} {size:,}: {', '.join(f'{value:.1f}' for value in data['load_average'])}")
+    for database in measured(results):
+        if database.get("static_problem"):
+            print(f"\nWARNING ({database['database']}): collectstatic fails with the production storage:")
+            print(f"  {database['static_problem']}")
+            print("  Static files were measured with WhiteNoise's CompressedStaticFilesStorage instead (same gzip).")
+
+    print("\nTargets:")
+    for check in results["verdicts"]:
+        print(f"  {'PASS' if check['passed'] else 'FAIL'}  {check['database']:8}  {check['check']}: {check['value']}")
+    for database in results["databases"]:
+        if not database.get("sizes"):
+            print(f"  SKIP  {database['database']:8}  {database.get('skipped') or database.get('failed')}")
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The tables of docs/benchmarks.md, in French like the rest of the documentation."""
+    machine = results["machine"]
+    parts = [
+        f"Mesure du {results['date']}, {machine['cores']} cœurs ({machine['cpu']}), Python {machine['python']}, "
+        f"{results['requests']} requêtes par page et par taille. Temps serveur en ms.",
+        "",
+        "Page de résultats (`/lieux/?q=imprimante+3D&ou=<commune>&rayon=30`) et vue triviale (`/sante/`) :",
+        "",
+        markdown_table(
+            ["base", "lieux", "chargement", "médiane", "p95", "max", "triviale méd.", "triviale p95", "triviale max"]
+            + ["rapport", "requêtes SQL", "lieux à 30 km méd./max"],
+            _timing_rows(results, _fr),
+        ),
+    ]
+    suggestion_rows = [
+        [
+            name,
+            _fr(size),
+            _ms(data["suggestions"]["in_process"]["median"]),
+            _ms(data["suggestions"]["in_process"]["p95"]),
+            _ms(data["suggestions"]["http"]["median"]),
+            _ms(data["suggestions"]["http"]["p95"]),
+        ]
+        for name, size, data in rows_by_size(results)
+        if data.get("suggestions")
+    ]
+    if suggestion_rows:
+        parts += ["", "Suggestions (besoin + commune → lieux classés), ms :", ""]
+        parts.append(markdown_table(["base", "lieux", "en processus méd.", "p95", "HTTP méd.", "p95"], suggestion_rows))
+    pages, rows = _other_page_rows(results, _fr)
+    if rows:
+        parts += ["", "Autres pages publiques (médiane / p95, ms) :", ""]
+        parts.append(markdown_table(["base", "lieux", *pages], rows))
+    rows = _weight_rows(results)
+    if rows:
+        parts += [
+            "",
+            "Poids transféré (octets ; HTML compressé gzip / non compressé ; CSS, JS et marqueurs liés) :",
+            "",
+            markdown_table(["page", "HTML gzip", "HTML brut", "CSS/JS", "total", ""], rows),
+        ]
+    parts += ["", "Objectifs :", ""]
+    for check in results["verdicts"]:
+        outcome = "réussi" if check["passed"] else "**échec**"
+        parts.append(f"- {outcome} — {check['database']} : {check['check_fr']} ({check['value']})")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,285 @@
+"""One database's run: load the synthetic directory size after size, and measure the public pages.
+
+Runs in its own process, because Django reads DATABASE_URL once at import; the
+parent (``bench.directory_bench``) starts one worker per database and gathers
+the JSON each one writes. Import this module only after ``django.setup()``.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+from django.db import connection
+from django.http import HttpResponseBase
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from bench import synthetic
+from bench.stats import summarize
+from bench.suggestions import measure_suggestions
+from directory.models import Place, PlaceStatus
+from directory.search import SearchQuery, search
+from territory.loader import load_territory
+from territory.models import Commune
+
+SEED = 20261128
+NEED = "imprimante 3D"
+RADIUS_KM = 30
+SAMPLE_SIZE = 50
+# Nevers (prefecture) and Luzy (rural, at the edge of the département): the two ends of the served territory.
+REQUIRED_COMMUNES = ("58194", "58149")
+PAGE_LIMIT_BYTES = 100_000
+WARMUP_REQUESTS = 20
+ASSET = re.compile(r"""<(?:link[^>]*\bhref|script[^>]*\bsrc)="(?P<url>/static/[^"]+)\"""")
+
+
+def results_url(commune_code: str, *, view: str = "/lieux/", radius: int | None = RADIUS_KM) -> str:
+    params = {"q": NEED, "ou": commune_code}
+    if radius is not None:
+        params["rayon"] = str(radius)
+    return f"{view}?{urlencode(params)}"
+
+
+def _body(response: HttpResponseBase) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _get(client: Client, url: str, **headers: str) -> HttpResponseBase:
+    response = client.get(url, **headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response
+
+
+def _timed(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    _get(client, url)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_timings(client: Client, commune_codes: list[str], requests: int) -> dict[str, Any]:
+    """Results page and trivial view, interleaved so that both see the same machine state."""
+    urls = [results_url(code) for code in commune_codes]
+    for index in range(WARMUP_REQUESTS):
+        _get(client, urls[index % len(urls)])
+        _get(client, "/sante/")
+    results_ms: list[float] = []
+    trivial_ms: list[float] = []
+    by_commune: dict[str, list[float]] = {code: [] for code in commune_codes}
+    for index in range(requests):
+        code = commune_codes[index % len(commune_codes)]
+        elapsed = _timed(client, urls[index % len(urls)])
+        results_ms.append(elapsed)
+        by_commune[code].append(elapsed)
+        trivial_ms.append(_timed(client, "/sante/"))
+    # By median, so that one garbage collection or a neighbour's burst does not pick the commune.
+    slowest = max(by_commune, key=lambda code: statistics.median(by_commune[code]) if by_commune[code] else 0.0)
+    return {
+        "results": summarize(results_ms),
+        "trivial": summarize(trivial_ms),
+        "slowest_commune": slowest,
+    }
+
+
+def measure_other_pages(client: Client, pages: dict[str, str], requests: int) -> dict[str, Any]:
+    """The other public pages, fewer requests each: to see which of them grow with the directory."""
+    timings = {}
+    for name, url in pages.items():
+        for _ in range(3):
+            _get(client, url)
+        timings[name] = summarize([_timed(client, url) for _ in range(requests)])
+    return timings
+
+
+def query_profile(client: Client, url: str) -> dict[str, Any]:
+    """The page's queries, each timed again with its rows fetched.
+
+    Django records only the execute call, and SQLite does most of its work while the
+    rows are fetched: running each query again, to the last row, gives the true cost.
+    """
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url)
+    queries = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            started = time.perf_counter()
+            cursor.execute(query["sql"])
+            rows = len(cursor.fetchall())
+            queries.append({"ms": (time.perf_counter() - started) * 1000, "rows": rows, "sql": query["sql"][:300]})
+    return {
+        "url": url,
+        "count": len(queries),
+        "total_ms": sum(query["ms"] for query in queries),
+        "slowest": sorted(queries, key=lambda query: -query["ms"])[:4],
+    }
+
+
+def hits_in_radius(commune_codes: list[str]) -> dict[str, Any]:
+    """How many places each search has to rank: the part of the cost that grows with density."""
+    totals = []
+    communes = Commune.objects.in_bulk(commune_codes, field_name="code")
+    for code in commune_codes:
+        result = search(SearchQuery(need=NEED, commune=communes[code], radius_km=RADIUS_KM))
+        totals.append(result.total)
+    totals.sort()
+    return {"median": totals[len(totals) // 2], "max": max(totals), "min": min(totals)}
+
+
+def page_weight(client: Client, url: str, extra_assets: list[str]) -> dict[str, Any]:
+    """Bytes a browser transfers for the page: gzip HTML as GZipMiddleware sends it, then its CSS and JS."""
+    compressed = _get(client, url, HTTP_ACCEPT_ENCODING="gzip")
+    body = _body(compressed)
+    html = gzip.decompress(body) if compressed.get("Content-Encoding") == "gzip" else body
+    assets = []
+    for asset_url in [*dict.fromkeys(ASSET.findall(html.decode())), *extra_assets]:
+        # WhiteNoise serves the .gz file collectstatic made, as it would in production.
+        response = _get(client, asset_url, HTTP_ACCEPT_ENCODING="gzip")
+        raw = _body(response)
+        assets.append({"url": asset_url, "bytes": len(raw), "encoding": response.get("Content-Encoding", "")})
+    total = len(body) + sum(asset["bytes"] for asset in assets)
+    return {
+        "url": url,
+        "html_gzip": len(body),
+        "html_raw": len(html),
+        "assets": assets,
+        "total": total,
+        "over_limit": total > PAGE_LIMIT_BYTES,
+    }
+
+
+def measure_page_weights(client: Client, pages: dict[str, str]) -> dict[str, Any]:
+    # Leaflet draws every marker with these two images, which leaflet.css does not link.
+    marker_images = [
+        staticfiles_storage.url("vendor/leaflet/images/marker-icon.png"),
+        staticfiles_storage.url("vendor/leaflet/images/marker-shadow.png"),
+    ]
+    return {name: page_weight(client, url, marker_images if name == "map" else []) for name, url in pages.items()}
+
+
+def _step(label: str, action: Callable[[], Any]) -> tuple[Any, float]:
+    print(f"  {label}…", flush=True)
+    started = time.perf_counter()
+    value = action()
+    return value, time.perf_counter() - started
+
+
+def collect_static(stack: ExitStack, static_root: Path) -> str:
+    """Collect static files as production does; return why the fallback was needed, if it was."""
+    shutil.rmtree(static_root, ignore_errors=True)
+    # Into var/bench/, not the project's STATIC_ROOT: the benchmark leaves the working tree alone.
+    stack.enter_context(override_settings(STATIC_ROOT=static_root))
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        return ""
+    except Exception as error:  # noqa: BLE001 - reported, then measured with the closest storage that works
+        problem = str(error).strip().splitlines()[0]
+        print(f"  WARNING: production collectstatic fails: {problem}", flush=True)
+    # Same gzip copies, without hashed names: the weights measured stay those of production.
+    stack.enter_context(
+        override_settings(
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+            }
+        )
+    )
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return problem
+
+
+def run(*, database: str, sizes: list[int], requests: int, other_requests: int, output: Path, reuse: bool) -> None:
+    with ExitStack() as stack:
+        static_problem, collect_seconds = _step(
+            "collectstatic", lambda: collect_static(stack, output.parent / "static")
+        )
+        _, migrate_seconds = _step("migrate", lambda: call_command("migrate", interactive=False, verbosity=0))
+        territory_seconds = 0.0
+        if not reuse:
+            _, territory_seconds = _step("territory", load_territory)
+        communes = synthetic.load_commune_points()
+        generator = synthetic.DirectoryGenerator(communes, seed=SEED)
+        sample = synthetic.sample_communes(communes, seed=SEED, size=SAMPLE_SIZE, required=REQUIRED_COMMUNES)
+        report: dict[str, Any] = {
+            "database": database,
+            "vendor": connection.vendor,
+            "server_version": _server_version(),
+            "static_problem": static_problem,
+            "setup_seconds": {
+                "collectstatic": collect_seconds,
+                "migrate": migrate_seconds,
+                "territory": territory_seconds,
+            },
+            "communes": len(communes),
+            "sample_communes": sample,
+            "sizes": {},
+        }
+        client = Client(HTTP_ACCEPT_ENCODING="gzip")
+        if reuse:
+            size = Place.objects.count()
+            print(f"  {size} places already there; measuring…", flush=True)
+            report["sizes"][str(size)] = measure_size(client, sample, requests, other_requests, 0.0)
+            sizes = []
+        loaded = 0
+        for size in sorted(sizes):
+            load_seconds = synthetic.load_places(generator, size - loaded)
+            loaded = size
+            print(f"  {size} places loaded in {load_seconds:.1f} s; measuring…", flush=True)
+            report["sizes"][str(size)] = measure_size(client, sample, requests, other_requests, load_seconds)
+    output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def measure_size(
+    client: Client, sample: list[str], requests: int, other_requests: int, load_seconds: float
+) -> dict[str, Any]:
+    place = Place.objects.filter(commune__code=REQUIRED_COMMUNES[0], status=PlaceStatus.OPEN).order_by("pk").first()
+    if place is None:
+        place = Place.objects.public().order_by("pk").first()
+    pages = {
+        "home": "/",
+        "results": results_url(REQUIRED_COMMUNES[0]),
+        "map": results_url(REQUIRED_COMMUNES[1], view="/carte/", radius=None),
+        "place": place.get_absolute_url(),
+        "all_places": "/lieux/",
+        "data_notice": "/donnees/",
+    }
+    print(f"    results page and /sante/, {requests} requests each…", flush=True)
+    timings = measure_timings(client, sample, requests)
+    # Other processes share the machine: the load average tells how far to trust the timings.
+    load_average = os.getloadavg()
+    print(f"    suggestions, in process and over the API, {requests} each…", flush=True)
+    suggestion_timings = measure_suggestions(client, sample, requests)
+    print(f"    other public pages, {other_requests} requests each…", flush=True)
+    other_pages = measure_other_pages(client, {k: v for k, v in pages.items() if k != "results"}, other_requests)
+    return {
+        "places": Place.objects.count(),
+        "load_seconds": load_seconds,
+        "timings": timings,
+        "suggestions": suggestion_timings,
+        "load_average": load_average,
+        "other_pages": other_pages,
+        "queries": query_profile(client, results_url(REQUIRED_COMMUNES[0])),
+        "slowest_queries": query_profile(client, results_url(timings["slowest_commune"])),
+        "hits_in_radius": hits_in_radius(sample),
+        "page_weights": measure_page_weights(client, pages),
+        "debug": settings.DEBUG,
+    }
+
+
+def _server_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        return str(cursor.fetchone()[0])
