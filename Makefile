@@ -45,7 +45,7 @@ test: venv vendor
 quality: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy aiguillage/lib
+	$(VENV)/bin/mypy aiguillage/lib routing
 	DEBUG=false SECRET_KEY=quality-check-key $(PY) manage.py makemigrations --check --dry-run
 
 bench: venv
