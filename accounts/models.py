@@ -20,6 +20,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def coordinator_emails(self) -> list[str]:
+        """Where mail for "the coordination" goes: every active person with the coordinator role."""
+        return list(
+            self.filter(is_active=True, memberships__role=Role.COORDINATOR).values_list("email", flat=True).distinct()
+        )
+
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)

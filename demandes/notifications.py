@@ -3,18 +3,14 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from aiguillage.mail import send_after_commit
 from demandes.links import orientation_url
 from demandes.models import Orientation, Request
 
 
 def _coordinators() -> list[str]:
-    return list(
-        User.objects.filter(is_active=True, memberships__role=Role.COORDINATOR)
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return User.objects.coordinator_emails()
 
 
 def _place_recipients(orientation: Orientation) -> list[str]:
@@ -28,6 +24,14 @@ def _requester(request: Request) -> list[str]:
 
 def _request_url(request: Request) -> str:
     return settings.SITE_URL + reverse("demandes:detail", kwargs={"reference": request.reference})
+
+
+def _tell_coordinators(request: Request, what: str) -> None:
+    send_after_commit(
+        to=_coordinators(),
+        template="demandes/email/coordinator_update",
+        context={"request": request, "what": what, "url": _request_url(request)},
+    )
 
 
 def new_request(request: Request) -> None:
@@ -78,41 +82,17 @@ def orientation_accepted(orientation: Orientation) -> None:
             "url": settings.SITE_URL + orientation.place.get_absolute_url(),
         },
     )
-    send_after_commit(
-        to=_coordinators(),
-        template="demandes/email/coordinator_update",
-        context={
-            "request": request,
-            "what": f"{orientation.place.name} a accepté la demande.",
-            "url": _request_url(request),
-        },
-    )
+    _tell_coordinators(request, f"{orientation.place.name} a accepté la demande.")
 
 
 def orientation_declined(orientation: Orientation) -> None:
     request = orientation.request
-    send_after_commit(
-        to=_coordinators(),
-        template="demandes/email/coordinator_update",
-        context={
-            "request": request,
-            "what": f"{orientation.place.name} a refusé la demande : {orientation.decline_reason}.",
-            "url": _request_url(request),
-        },
-    )
+    _tell_coordinators(request, f"{orientation.place.name} a refusé la demande : {orientation.decline_reason}.")
 
 
 def orientation_expired(orientation: Orientation) -> None:
     request = orientation.request
-    send_after_commit(
-        to=_coordinators(),
-        template="demandes/email/coordinator_update",
-        context={
-            "request": request,
-            "what": f"{orientation.place.name} n'a pas répondu à temps : la demande revient dans la file.",
-            "url": _request_url(request),
-        },
-    )
+    _tell_coordinators(request, f"{orientation.place.name} n'a pas répondu à temps : la demande revient dans la file.")
 
 
 def request_closed(request: Request) -> None:

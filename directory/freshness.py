@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from aiguillage.mail import send_after_commit
 from directory.models import CoordinatorDigest, Place, PlaceStatus
 
@@ -102,11 +102,7 @@ def _send_digest(*, now: dt.datetime, today: dt.date) -> bool:
     unmanaged = list(live.filter(managers=None))
     if not overdue and not unmanaged:
         return False
-    coordinators = list(
-        User.objects.filter(is_active=True, memberships__role=Role.COORDINATOR)
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    coordinators = User.objects.coordinator_emails()
     if not coordinators:
         return False
     CoordinatorDigest.objects.create(sent_at=now, overdue_count=len(overdue), unmanaged_count=len(unmanaged))

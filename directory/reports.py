@@ -29,9 +29,7 @@ def contact_email(report: ErrorReport) -> str:
 
 
 def _coordinator_emails() -> list[str]:
-    return list(
-        User.objects.filter(is_active=True, memberships__role="coordinator").values_list("email", flat=True).distinct()
-    )
+    return User.objects.coordinator_emails()
 
 
 def submit_report(*, place: Place, message: str, contact: str = "") -> ErrorReport:
