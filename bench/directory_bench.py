@@ -202,7 +202,7 @@ def run_parent(args: argparse.Namespace) -> int:
         "machine": machine(),
         "sizes": args.size_list,
         "requests": args.requests,
-        "results_page": "/lieux/?q=imprimante+3D&ou=<commune>&rayon=30",
+        "results_page": "/lieux/?q=imprimante+3D&commune=<code INSEE>&rayon=30",
         "databases": reports,
         "verdicts": report.verdicts(reports),
     }

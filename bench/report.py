@@ -216,7 +216,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"Mesure du {results['date']}, {machine['cores']} cœurs ({machine['cpu']}), Python {machine['python']}, "
         f"{results['requests']} requêtes par page et par taille. Temps serveur en ms.",
         "",
-        "Page de résultats (`/lieux/?q=imprimante+3D&ou=<commune>&rayon=30`) et vue triviale (`/sante/`) :",
+        "Page de résultats (`/lieux/?q=imprimante+3D&commune=<code INSEE>&rayon=30`) et vue triviale (`/sante/`) :",
         "",
         markdown_table(
             ["base", "lieux", "chargement", "médiane", "p95", "max", "triviale méd.", "triviale p95", "triviale max"]

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from aiguillage.lib.text import normalize_name
+from directory import index
 from directory.models import Equipment, ItinerantStop, Operator, Place, PlaceStatus, Term, Vocabulary
 from territory.models import Commune
 
@@ -302,6 +303,8 @@ def load_places(generator: DirectoryGenerator, count: int) -> float:
         chunk = generator.chunk(size)
         with transaction.atomic():
             _insert(chunk)
+            # Bulk inserts pass by the signals that keep the search index in step: fill it as imports do.
+            index.refresh(place.pk for place in chunk.places)
         remaining -= size
     _after_bulk_load()
     return time.perf_counter() - started

@@ -46,7 +46,9 @@ ASSET = re.compile(r"""<(?:link[^>]*\bhref|script[^>]*\bsrc)="(?P<url>/static/[^
 
 
 def results_url(commune_code: str, *, view: str = "/lieux/", radius: int | None = RADIUS_KM) -> str:
-    params = {"q": NEED, "ou": commune_code}
+    # The commune by INSEE code, as the results page's own links carry it (a typed "ou" is looked up by name
+    # or postcode: 5 digits there are first read as a postcode, which is another commune for some codes).
+    params = {"q": NEED, "commune": commune_code}
     if radius is not None:
         params["rayon"] = str(radius)
     return f"{view}?{urlencode(params)}"

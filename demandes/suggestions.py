@@ -6,28 +6,47 @@ of queries, and hands plain data to the engine.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from aiguillage.lib.geo import bounding_box
 from demandes.models import NeedCategory, Request
-from directory.models import Equipment, ItinerantStop, Place, PlaceStatus, Term, Vocabulary
+from directory import index
+from directory.index import Profile
+from directory.models import Place, PlacePoint, PlaceStatus, Term, Vocabulary
+from directory.search import ID_CHUNK
 from routing.engine import Candidate, RoutingRequest, RoutingResult, RoutingSettings, Stop, needed_codes, route
 from routing.qualify import Category
 from routing.qualify import qualify as qualify_text
 from territory.models import Commune
 
+ROUTED_VOCABULARIES = (Vocabulary.SERVICE, Vocabulary.EQUIPMENT, Vocabulary.AUDIENCE, Vocabulary.ACCESSIBILITY)
 
-def routing_settings() -> RoutingSettings:
-    labels = dict(
-        Term.objects.filter(
-            vocabulary__in=[Vocabulary.SERVICE, Vocabulary.EQUIPMENT, Vocabulary.AUDIENCE, Vocabulary.ACCESSIBILITY]
-        ).values_list("code", "label")
-    )
+
+@dataclass(frozen=True)
+class TermTable:
+    """The terms routing reads, in one query: codes by id (profiles store ids), ids by code, French labels."""
+
+    codes: dict[int, str]
+    ids: dict[tuple[str, str], int]
+    labels: dict[str, str]
+
+    @classmethod
+    def load(cls) -> "TermTable":
+        rows = Term.objects.filter(vocabulary__in=ROUTED_VOCABULARIES).values_list("pk", "vocabulary", "code", "label")
+        return cls(
+            codes={pk: code for pk, _, code, _ in rows},
+            ids={(vocabulary, code): pk for pk, vocabulary, code, _ in rows},
+            labels={code: label for _, _, code, label in rows},
+        )
+
+
+def routing_settings(table: TermTable | None = None) -> RoutingSettings:
+    labels = (table or TermTable.load()).labels
     return RoutingSettings(
         labels=labels,
         production_threshold=settings.ROUTING_PRODUCTION_THRESHOLD,
@@ -69,88 +88,96 @@ def qualify(text: str) -> list[tuple[NeedCategory, tuple[str, ...]]]:
     return [(index[match.category.code][0], match.evidence) for match in found.matches]
 
 
-def load_candidates(
-    *, services: frozenset[str], equipment: frozenset[str], commune: Commune, max_km: float
-) -> list[Candidate]:
-    """Open places offering one of the services or machines, within max_km (by point or by a stop), or remote."""
-    term_ids = dict(
-        Term.objects.filter(
-            Q(vocabulary=Vocabulary.SERVICE, code__in=services) | Q(vocabulary=Vocabulary.EQUIPMENT, code__in=equipment)
-        ).values_list("pk", "vocabulary")
-    )
-    service_ids = [pk for pk, vocabulary in term_ids.items() if vocabulary == Vocabulary.SERVICE]
-    equipment_ids = [pk for pk, vocabulary in term_ids.items() if vocabulary == Vocabulary.EQUIPMENT]
-    offers = Q(pk__in=Place.services.through.objects.filter(term_id__in=service_ids).values("place_id")) | Q(
-        pk__in=Equipment.objects.filter(kind_id__in=equipment_ids).values("place_id")
-    )
+def _candidate_ids(term_ids: list[int], commune: Commune, max_km: float) -> list[int]:
+    """Places with one of the terms at a point (their own or a stop) within max_km, from the search index; or remote."""
     box = bounding_box(commune.latitude, commune.longitude, max_km / max(settings.ROAD_FACTOR, 1e-9))
-    near = Q(latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon))
-    stop_near = Q(
-        is_itinerant=True,
-        pk__in=ItinerantStop.objects.filter(
-            commune__latitude__range=(box.min_lat, box.max_lat), commune__longitude__range=(box.min_lon, box.max_lon)
-        ).values("place_id"),
+    near = PlacePoint.objects.filter(
+        term_id__in=term_ids,
+        latitude__range=(box.min_lat, box.max_lat),
+        longitude__range=(box.min_lon, box.max_lon),
     )
-    rows = list(
-        Place.objects.filter(status=PlaceStatus.OPEN)
-        .filter(offers)
-        .filter(near | Q(is_remote=True) | stop_near)
-        .values_list(
-            "pk",
-            "name",
-            "commune__code",
-            "commune__name",
-            "latitude",
-            "longitude",
-            "status",
-            "is_remote",
-            "verified",
-            "date_maj",
-        )
+    covered = index.bands(box.min_lon, box.max_lon)
+    if covered is not None:
+        near = near.filter(band__in=covered)
+    ids = set(near.order_by().values_list("place_id", flat=True))
+    remote = Place.objects.filter(is_remote=True).filter(
+        Exists(PlacePoint.objects.filter(place_id=OuterRef("pk"), term_id__in=term_ids))
     )
-    if not rows:
-        return []
-    ids = [row[0] for row in rows]
-    codes: dict[str, dict[int, set[str]]] = {}
-    for name in ("audiences", "accessibility", "services"):
-        through = Place._meta.get_field(name).remote_field.through
-        found: dict[int, set[str]] = defaultdict(set)
-        for place_id, code in through.objects.filter(place_id__in=ids).values_list("place_id", "term__code"):
-            found[place_id].add(code)
-        codes[name] = found
-    confirmed: dict[int, set[str]] = defaultdict(set)
-    unconfirmed: dict[int, set[str]] = defaultdict(set)
-    for place_id, code, verified in Equipment.objects.filter(place_id__in=ids).values_list(
-        "place_id", "kind__code", "verified"
-    ):
-        (confirmed if verified else unconfirmed)[place_id].add(code)
-    stops: dict[int, list[Stop]] = defaultdict(list)
-    for place_id, name, latitude, longitude in ItinerantStop.objects.filter(place_id__in=ids).values_list(
-        "place_id", "commune__name", "commune__latitude", "commune__longitude"
-    ):
-        stops[place_id].append(Stop(commune_name=name, latitude=latitude, longitude=longitude))
-    today = timezone.localdate()
-    return [
-        Candidate(
-            id=pk,
-            name=name,
-            commune_code=commune_code,
-            commune_name=commune_name,
-            latitude=latitude,
-            longitude=longitude,
-            status=status,
-            audiences=frozenset(codes["audiences"].get(pk, ())),
-            accessibility=frozenset(codes["accessibility"].get(pk, ())),
-            services=frozenset(codes["services"].get(pk, ())),
-            equipment=frozenset(confirmed.get(pk, ())),
-            unverified_equipment=frozenset(unconfirmed.get(pk, set()) - confirmed.get(pk, set())),
-            is_remote=is_remote,
-            stops=tuple(stops.get(pk, ())),
-            verified=verified,
-            days_since_update=(today - date_maj).days if isinstance(date_maj, dt.date) else None,
-        )
-        for pk, name, commune_code, commune_name, latitude, longitude, status, is_remote, verified, date_maj in rows
+    ids.update(remote.order_by().values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def load_candidates(
+    *,
+    services: frozenset[str],
+    equipment: frozenset[str],
+    commune: Commune,
+    max_km: float,
+    table: TermTable | None = None,
+) -> list[Candidate]:
+    """Open places offering one of the services or machines, within max_km (by point or by a stop), or remote.
+
+    Two queries whatever the number of candidates: their ids from the search index, then their rows
+    with the profile that holds their audiences, accessibility, services, machines and stops.
+    """
+    table = table or TermTable.load()
+    term_ids = [table.ids[(Vocabulary.SERVICE, code)] for code in services if (Vocabulary.SERVICE, code) in table.ids]
+    term_ids += [
+        table.ids[(Vocabulary.EQUIPMENT, code)] for code in equipment if (Vocabulary.EQUIPMENT, code) in table.ids
     ]
+    if not term_ids:
+        return []
+    ids = _candidate_ids(term_ids, commune, max_km)
+    rows: list[tuple] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        rows.extend(
+            Place.objects.filter(pk__in=ids[start : start + ID_CHUNK], status=PlaceStatus.OPEN)
+            .order_by()
+            .values_list(
+                "pk",
+                "name",
+                "commune__code",
+                "commune__name",
+                "latitude",
+                "longitude",
+                "status",
+                "is_remote",
+                "verified",
+                "date_maj",
+                "profile",
+            )
+        )
+    codes = table.codes
+    today = timezone.localdate()
+    candidates = []
+    for pk, name, commune_code, commune_name, latitude, longitude, status, is_remote, verified, date_maj, text in rows:
+        profile = Profile.load(text)
+        confirmed = frozenset(codes[kind] for kind, ok in profile.equipment if ok and kind in codes)
+        candidates.append(
+            Candidate(
+                id=pk,
+                name=name,
+                commune_code=commune_code,
+                commune_name=commune_name,
+                latitude=latitude,
+                longitude=longitude,
+                status=status,
+                audiences=frozenset(codes[term] for term in profile.audiences if term in codes),
+                accessibility=frozenset(codes[term] for term in profile.accessibility if term in codes),
+                services=frozenset(codes[term] for term in profile.services if term in codes),
+                equipment=confirmed,
+                unverified_equipment=frozenset(
+                    codes[kind] for kind, ok in profile.equipment if not ok and kind in codes
+                )
+                - confirmed,
+                is_remote=is_remote,
+                stops=tuple(Stop(commune_name=stop, latitude=lat, longitude=lon) for stop, lat, lon in profile.stops),
+                verified=verified,
+                days_since_update=(today - date_maj).days if isinstance(date_maj, dt.date) else None,
+            )
+        )
+    candidates.sort(key=lambda candidate: candidate.id)
+    return candidates
 
 
 def suggest(
@@ -163,7 +190,8 @@ def suggest(
     max_distance_km: float | None = None,
     limit: int = 5,
 ) -> RoutingResult:
-    config = routing_settings()
+    table = TermTable.load()
+    config = routing_settings(table)
     request = RoutingRequest(
         needs=tuple(needs),
         latitude=commune.latitude,
@@ -176,7 +204,11 @@ def suggest(
     )
     services, equipment = needed_codes(request.needs)
     reach = max_distance_km if max_distance_km is not None else config.default_max_distance_km
-    candidates = load_candidates(services=services, equipment=equipment, commune=commune, max_km=reach) if needs else []
+    candidates = (
+        load_candidates(services=services, equipment=equipment, commune=commune, max_km=reach, table=table)
+        if needs
+        else []
+    )
     return route(request, candidates, config)
 
 

@@ -8,9 +8,22 @@ def _sync_vocabularies(sender: AppConfig, using: str = "default", **kwargs: obje
     sync_vocabularies(using=using)
 
 
+def _fill_search_index(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """A database migrated from before the search index gets it filled once."""
+    from directory import index
+    from directory.models import Place, PlacePoint
+
+    if using == "default" and not PlacePoint.objects.exists() and Place.objects.public().exists():
+        index.rebuild()
+
+
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = "Annuaire des lieux"
 
     def ready(self) -> None:
+        from directory import signals
+
         post_migrate.connect(_sync_vocabularies, sender=self)
+        post_migrate.connect(_fill_search_index, sender=self)
+        signals.connect()

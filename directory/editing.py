@@ -10,7 +10,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.utils import timezone
 
 from accounts.models import User
-from directory import history
+from directory import history, index
 from directory.models import ChangeKind, Place, PlaceChange
 
 
@@ -40,7 +40,7 @@ def update_place(
     stops: BaseInlineFormSet,
 ) -> PlaceChange | None:
     """Save the edit form and its formsets; return the recorded change (None if nothing moved)."""
-    with transaction.atomic():
+    with transaction.atomic(), index.deferred():
         Place.objects.select_for_update().filter(pk=place.pk).first()
         before = history.snapshot(place.pk)
         place = form.save(commit=False)
@@ -52,6 +52,7 @@ def update_place(
         stops.save()
         # The place's own people saw the whole list and kept it: every machine on it is now confirmed.
         place.equipment.filter(verified=False).update(verified=True)
+        index.refresh([place.pk])
         after = history.snapshot(place.pk)
         return history.record_change(place=place, actor=actor, kind=ChangeKind.EDIT, before=before, after=after)
 
@@ -65,7 +66,8 @@ def confirm_place(*, place: Place, actor: User) -> PlaceChange:
         locked.save(
             update_fields=["date_maj", "verified", "verified_by", "reminder_count", "reminded_at", "updated_at"]
         )
-        locked.equipment.filter(verified=False).update(verified=True)
+        if locked.equipment.filter(verified=False).update(verified=True):
+            index.refresh([locked.pk])
         change = history.record_change(
             place=locked, actor=actor, kind=ChangeKind.CONFIRM, before=before, after=history.snapshot(locked.pk)
         )

@@ -247,6 +247,8 @@ class Place(models.Model):
     reminder_count = models.PositiveSmallIntegerField("rappels envoyés", default=0, editable=False)
 
     search_text = models.TextField(editable=False, blank=True)
+    # What searches and routing read about the place in one column (directory/index.py keeps it in step).
+    profile = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -270,7 +272,11 @@ class Place(models.Model):
                 name="place_point_valid",
             ),
         ]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="place_point_idx")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="place_point_idx"),
+            models.Index(fields=["name", "id"], name="place_name_idx"),
+            models.Index(fields=["is_remote"], condition=models.Q(is_remote=True), name="place_remote_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -353,6 +359,28 @@ class ItinerantStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune.name} ({self.schedule})" if self.schedule else self.commune.name
+
+
+class PlacePoint(models.Model):
+    """Where a public place can be met, once per need it answers (term), or once for itself (no term).
+
+    Searches and routing read this table first: a need near a point is one index range per longitude band,
+    whatever the size of the directory. Derived from the places by directory/index.py; never edited by hand.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    band = models.SmallIntegerField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term", "band", "latitude", "longitude", "place"], name="placepoint_lookup_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.term_id} ({self.latitude:.4f}, {self.longitude:.4f})"
 
 
 class ChangeKind(models.TextChoices):

@@ -1,22 +1,26 @@
 """Public search: places by need, filters and distance from a commune.
 
-The cost of a search does not grow with the directory: the need and the
-filters are sub-queries, a bounding box narrows places to the commune's
-surroundings, distances are computed only for those candidates, and only the
-page shown is loaded with its details.
+The cost of a search does not grow with the directory: near a commune, the
+need is read from the search index (directory/index.py) within a box around
+the commune, the filters are correlated sub-queries on those rows only,
+distances are computed for those candidates alone, and only the page shown is
+loaded.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aiguillage.lib import opening_hours
 from aiguillage.lib.geo import bounding_box, haversine_km
 from aiguillage.lib.text import keywords
-from directory.models import Equipment, ItinerantStop, Place, Term, Vocabulary
+from directory import index
+from directory.index import Profile
+from directory.models import Equipment, Place, PlacePoint, Term, Vocabulary
 from territory.models import Commune
 
 NEED_VOCABULARIES = (Vocabulary.EQUIPMENT, Vocabulary.SERVICE, Vocabulary.TYPOLOGY)
@@ -43,6 +47,8 @@ class SearchQuery:
 class Hit:
     place: Place
     distance_km: float | None
+    typologies: list[Term] = field(default_factory=list)
+    equipment: list[tuple[Term, bool]] = field(default_factory=list)  # (machine kind, confirmed)
 
 
 @dataclass
@@ -56,8 +62,15 @@ class SearchResult:
     nearest_beyond_km: float | None = None
 
 
-def _phrase_keywords(term: Term) -> list[set[str]]:
-    return [set(keywords(phrase)) for phrase in [term.label, *term.synonym_list] if keywords(phrase)]
+def _phrase_keywords(term: Term) -> tuple[frozenset[str], ...]:
+    return _phrases(term.label, term.synonyms)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrases(label: str, synonyms: str) -> tuple[frozenset[str], ...]:
+    """The keyword sets of a term's label and synonyms (the same text always gives the same sets)."""
+    lines = [label, *(line.strip() for line in synonyms.splitlines())]
+    return tuple(frozenset(words) for words in (keywords(line) for line in lines if line) if words)
 
 
 def match_need(need: str, terms: list[Term]) -> tuple[list[Term], list[str]]:
@@ -88,13 +101,47 @@ def match_need(need: str, terms: list[Term]) -> tuple[list[Term], list[str]]:
     return partial, [] if partial else words
 
 
-def _through_ids(vocabulary: str, term_ids: list[int]) -> QuerySet:
+CARD_FIELDS = (
+    "pk",
+    "name",
+    "slug",
+    "summary",
+    "status",
+    "is_itinerant",
+    "latitude",
+    "longitude",
+    "phone",
+    "profile",
+    "commune",
+    "commune__name",
+    "commune__code",
+)
+ID_CHUNK = 5000  # under every database's limit of parameters in one query
+
+
+def _offering(vocabulary: str, term_ids: list[int], place_field: str = "pk") -> Exists:
+    """The place (or the row's place_field) offers one of these terms: a correlated sub-query, one probe per row."""
     if vocabulary == Vocabulary.EQUIPMENT:
-        return Equipment.objects.filter(kind_id__in=term_ids).values("place_id")
-    return FILTERED_RELATIONS[vocabulary].objects.filter(term_id__in=term_ids).values("place_id")
+        rows = Equipment.objects.filter(kind_id__in=term_ids)
+    else:
+        rows = FILTERED_RELATIONS[vocabulary].objects.filter(term_id__in=term_ids)
+    return Exists(rows.filter(place_id=OuterRef(place_field)))
+
+
+def _filter_ids(query: SearchQuery, terms: list[Term]) -> dict[str, int] | None:
+    """The filters' term ids by vocabulary; None when one names a term that does not exist."""
+    known = {(term.vocabulary, term.code): term.pk for term in terms}
+    chosen = {}
+    for vocabulary, code in query.filters.items():
+        term_id = known.get((vocabulary, code))
+        if term_id is None:
+            return None
+        chosen[vocabulary] = term_id
+    return chosen
 
 
 def filter_places(query: SearchQuery, terms: list[Term]) -> tuple[QuerySet, list[Term], list[str]]:
+    """Public places matching the need and the filters, wherever they are."""
     places = Place.objects.public()
     need_terms = [term for term in terms if term.vocabulary in NEED_VOCABULARIES]
     matched, unmatched = match_need(query.need, need_terms)
@@ -104,94 +151,149 @@ def filter_places(query: SearchQuery, terms: list[Term]) -> tuple[QuerySet, list
             by_vocabulary.setdefault(term.vocabulary, []).append(term.pk)
         condition = Q()
         for vocabulary, ids in by_vocabulary.items():
-            condition |= Q(pk__in=_through_ids(vocabulary, ids))
+            condition |= Q(_offering(vocabulary, ids))
         places = places.filter(condition)
     elif unmatched:
         for word in unmatched:
             places = places.filter(search_text__contains=word)
-    index = {(term.vocabulary, term.code): term.pk for term in terms}
-    for vocabulary, code in query.filters.items():
-        term_id = index.get((vocabulary, code))
-        if term_id is None:
-            return Place.objects.none(), matched, unmatched
-        places = places.filter(pk__in=_through_ids(vocabulary, [term_id]))
+    chosen = _filter_ids(query, terms)
+    if chosen is None:
+        return Place.objects.none(), matched, unmatched
+    for vocabulary, term_id in chosen.items():
+        places = places.filter(_offering(vocabulary, [term_id]))
     return places, matched, unmatched
 
 
-def _distances(places: QuerySet, commune: Commune, radius_km: float) -> dict[int, float]:
-    """Great-circle distance from the commune to each candidate, itinerant units by their nearest stop."""
-    box = bounding_box(commune.latitude, commune.longitude, radius_km)
-    distances: dict[int, float] = {}
-    in_box = places.filter(
+def _near(
+    commune: Commune,
+    radius_km: float,
+    *,
+    matched: list[Term],
+    unmatched: list[str],
+    chosen: dict[str, int],
+) -> dict[int, float]:
+    """Great-circle distance (times the road factor) from the commune to each match within radius_km.
+
+    Read from the search index: one index range per longitude band, whatever the size of the
+    directory; an itinerant unit is as near as the nearest of its points (its base or a stop).
+    """
+    road_factor = settings.ROAD_FACTOR
+    box = bounding_box(commune.latitude, commune.longitude, radius_km / road_factor)
+    points = PlacePoint.objects.filter(
         latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
-    ).values_list("pk", "latitude", "longitude")
-    stops = ItinerantStop.objects.filter(
-        place__in=places.filter(is_itinerant=True),
-        commune__latitude__range=(box.min_lat, box.max_lat),
-        commune__longitude__range=(box.min_lon, box.max_lon),
-    ).values_list("place_id", "commune__latitude", "commune__longitude")
-    for pk, latitude, longitude in [*in_box, *stops]:
-        km = haversine_km(commune.latitude, commune.longitude, latitude, longitude) * settings.ROAD_FACTOR
+    )
+    covered = index.bands(box.min_lon, box.max_lon)
+    if covered is not None:
+        points = points.filter(band__in=covered)
+    if matched:
+        points = points.filter(term_id__in=[term.pk for term in matched])
+    else:
+        points = points.filter(term__isnull=True)
+        for word in unmatched:
+            points = points.filter(place__search_text__contains=word)
+    for vocabulary, term_id in chosen.items():
+        points = points.filter(_offering(vocabulary, [term_id], "place_id"))
+    distances: dict[int, float] = {}
+    origin_latitude, origin_longitude = commune.latitude, commune.longitude
+    for pk, latitude, longitude in points.order_by().values_list("place_id", "latitude", "longitude"):
+        km = haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor
         if km <= radius_km and km < distances.get(pk, float("inf")):
             distances[pk] = km
     return distances
 
 
-def _open_now(places: QuerySet, ids: list[int] | None, now: dt.datetime) -> set[int]:
-    rows = places.exclude(opening_hours="")
-    if ids is not None:
-        rows = rows.filter(pk__in=ids)
+def _by_ids(ids: list[int], *fields: str) -> list[tuple]:
+    rows: list[tuple] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        rows.extend(Place.objects.filter(pk__in=ids[start : start + ID_CHUNK]).order_by().values_list(*fields))
+    return rows
+
+
+def _open_now(ids: list[int], now: dt.datetime) -> set[int]:
     return {
         pk
-        for pk, spec, status in rows.values_list("pk", "opening_hours", "status")
-        if status == "open" and opening_hours.is_open_at(spec, now)
+        for pk, spec, status in _by_ids(ids, "pk", "opening_hours", "status")
+        if spec and status == "open" and opening_hours.is_open_at(spec, now)
     }
 
 
-def search(query: SearchQuery, *, page_size: int | None = None) -> SearchResult:
-    """One page of results; page_size defaults to the search page's own (exports ask for more)."""
-    terms = list(Term.objects.all())
-    places, matched, unmatched = filter_places(query, terms)
+def _cards(hits: list[Hit], terms: list[Term]) -> None:
+    """What a result card shows besides the place's own fields, from its profile (no query)."""
+    by_id = {term.pk: term for term in terms}
+    for hit in hits:
+        profile = Profile.load(hit.place.profile)
+        hit.typologies = [by_id[pk] for pk in profile.typologies if pk in by_id]
+        machines = [(by_id[kind], confirmed) for kind, confirmed in profile.equipment if kind in by_id]
+        machines.sort(key=lambda item: (item[0].position, item[0].label))
+        hit.equipment = machines
+
+
+def _load(ids: list[int], detail: bool) -> dict[int, Place]:
+    if detail:
+        return Place.objects.with_card_data().in_bulk(ids)
+    rows = Place.objects.select_related("commune").only(*(name for name in CARD_FIELDS if name != "pk"))
+    return rows.in_bulk(ids)
+
+
+def search(
+    query: SearchQuery, *, page_size: int | None = None, detail: bool = True, terms: list[Term] | None = None
+) -> SearchResult:
+    """One page of results; page_size defaults to the search page's own (exports ask for more).
+
+    detail loads everything a place page shows for each hit (API, exports); the results page only
+    needs what its cards show. terms may be passed by a caller that already loaded them.
+    """
+    terms = list(Term.objects.all()) if terms is None else terms
     page_size = page_size or settings.SEARCH_PAGE_SIZE
     now = timezone.localtime(query.now or timezone.now())
+    need_terms = [term for term in terms if term.vocabulary in NEED_VOCABULARIES]
+    matched, unmatched = match_need(query.need, need_terms)
+    chosen = _filter_ids(query, terms)
 
-    distances: dict[int, float] | None = None
     nearest_beyond = None
-    if query.commune is not None:
+    distances: dict[int, float] | None = None
+    if chosen is None:
+        ordered: list[int] | None = []
+    elif query.commune is not None:
         radius = float(query.radius_km or settings.SEARCH_DEFAULT_RADIUS_KM)
-        distances = _distances(places, query.commune, radius)
+        distances = _near(query.commune, radius, matched=matched, unmatched=unmatched, chosen=chosen)
         if not distances:
-            # Say how far the nearest match is, rather than a bare "nothing".
-            wider = _distances(places, query.commune, 400.0)
-            nearest_beyond = min(wider.values()) if wider else None
-
-    if distances is not None:
+            # Say how far the nearest match is, rather than a bare "nothing": widen step by step.
+            for wider_radius in (radius * 2, radius * 4, 400.0):
+                wider = _near(query.commune, wider_radius, matched=matched, unmatched=unmatched, chosen=chosen)
+                if wider:
+                    nearest_beyond = min(wider.values())
+                    break
         ordered = list(distances)
         if query.open_now:
-            open_ids = _open_now(places, ordered, now)
+            open_ids = _open_now(ordered, now)
             ordered = [pk for pk in ordered if pk in open_ids]
-        names = dict(Place.objects.filter(pk__in=ordered).values_list("pk", "name")) if ordered else {}
-        ordered.sort(key=lambda pk: (round(distances[pk], 1), names.get(pk, "")))
-        total = len(ordered)
-    elif query.open_now:
-        ordered = sorted(_open_now(places, None, now))
-        names = dict(Place.objects.filter(pk__in=ordered).values_list("pk", "name")) if ordered else {}
-        ordered.sort(key=lambda pk: names[pk])
-        total = len(ordered)
+        names = dict(_by_ids(ordered, "pk", "name"))
+        ordered.sort(key=lambda pk: (round(distances[pk], 1), names.get(pk, ""), pk))
     else:
-        ordered = None
-        total = places.count()
+        places, _, _ = filter_places(query, terms)
+        if query.open_now:
+            candidates = list(places.order_by().values_list("pk", flat=True))
+            open_ids = _open_now(candidates, now)
+            names = dict(_by_ids(sorted(open_ids), "pk", "name"))
+            ordered = sorted(open_ids, key=lambda pk: (names[pk], pk))
+        else:
+            ordered = None
 
+    if ordered is None:
+        total = places.count()
+    else:
+        total = len(ordered)
     page_count = max(1, -(-total // page_size))
     page = min(max(1, query.page), page_count)
     start = (page - 1) * page_size
     if ordered is None:
-        page_places = list(places.with_card_data().order_by("name", "pk")[start : start + page_size])
+        page_ids = list(places.order_by("name", "pk").values_list("pk", flat=True)[start : start + page_size])
     else:
         page_ids = ordered[start : start + page_size]
-        loaded = Place.objects.with_card_data().in_bulk(page_ids)
-        page_places = [loaded[pk] for pk in page_ids]
-    hits = [Hit(place, distances.get(place.pk) if distances is not None else None) for place in page_places]
+    loaded = _load(page_ids, detail)
+    hits = [Hit(loaded[pk], distances.get(pk) if distances is not None else None) for pk in page_ids if pk in loaded]
+    _cards(hits, terms)
     return SearchResult(
         hits=hits,
         total=total,

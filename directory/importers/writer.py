@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models, transaction
 
+from directory import index
 from directory.importers.exporter import load_place_data
 from directory.importers.records import (
     SCALAR_FIELDS,
@@ -192,7 +193,11 @@ def import_records(
         logger.info("import by %s refused: %d errors", actor, len(report.errors))
         return report
     with transaction.atomic():
-        _Writer(lookups, report).write(resolved)
+        with index.deferred():
+            writer = _Writer(lookups, report)
+            writer.write(resolved)
+            # Relations were written in bulk, past the signals that keep the search index in step.
+            index.refresh(writer.touched)
         if dry_run:
             transaction.set_rollback(True)
     logger.info(
@@ -214,6 +219,7 @@ class _Writer:
         self.links: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.equipment: list[Equipment] = []
         self.stops: list[ItinerantStop] = []
+        self.touched: set[int] = set()
 
     def write(self, resolved: Iterable[_Resolved]) -> None:
         updates: list[tuple[int, _Resolved, set[str]]] = []
@@ -253,6 +259,7 @@ class _Writer:
             **{name: getattr(data, name) for name in SCALAR_FIELDS},
         )
         place.save()
+        self.touched.add(place.pk)
         self._relations(place, item, TERM_FIELDS.keys() | {"equipment", "stops"})
         self.report.created += 1
 
@@ -270,6 +277,7 @@ class _Writer:
             must_save = True
         if must_save:
             place.save()
+        self.touched.add(place.pk)
         for name in changed & (TERM_FIELDS.keys() | {"equipment", "stops"}):
             self.cleared[name].append(place.pk)
         self._relations(place, item, changed)

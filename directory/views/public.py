@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -11,6 +11,7 @@ from directory.forms import SearchForm
 from directory.models import Place, PlaceStatus, Term
 from directory.search import SearchQuery, SearchResult, search
 from territory.lookup import resolve_commune
+from territory.models import Commune
 
 SOURCE_CREDITS = {
     "mednum-bfc": "MedNum BFC — Cartographie des lieux de médiation numérique en Bourgogne-Franche-Comté (ODbL 1.0)",
@@ -35,15 +36,31 @@ def _used_typologies() -> set[int]:
     return cached
 
 
-def _search_context(request: HttpRequest) -> tuple[dict, int]:
+def _chosen_commune(params: QueryDict) -> Commune | None:
+    code = params.get("commune", "").strip().upper()
+    return Commune.objects.filter(code=code).first() if code else None
+
+
+def _search_context(request: HttpRequest, *, detail: bool = False) -> tuple[dict, int]:
     terms = list(Term.objects.all())
-    form = SearchForm(request.GET, terms=terms, used_typologies=_used_typologies())
+    params = request.GET
+    chosen = _chosen_commune(params)
+    if chosen is not None and not params.get("ou", "").strip():
+        params = params.copy()
+        params["ou"] = chosen.name
+    form = SearchForm(params, terms=terms, used_typologies=_used_typologies())
     context: dict = {"form": form, "result": None, "commune": None, "other_communes": [], "commune_unknown": False}
     if not form.is_valid():
         return context, 400
     data = form.cleaned_data
-    commune, others = resolve_commune(data["ou"]) if data["ou"] else (None, [])
-    context.update(commune=commune, other_communes=others, commune_unknown=bool(data["ou"]) and commune is None)
+    if chosen is not None:
+        commune, others = chosen, []
+    elif data["commune"]:
+        commune, others = None, []
+    else:
+        commune, others = resolve_commune(data["ou"]) if data["ou"] else (None, [])
+    unknown = (bool(data["ou"]) or bool(data["commune"])) and commune is None
+    context.update(commune=commune, other_communes=others, commune_unknown=unknown)
     query = SearchQuery(
         need=data["q"],
         commune=commune,
@@ -52,11 +69,17 @@ def _search_context(request: HttpRequest) -> tuple[dict, int]:
         open_now=data["ouvert"],
         page=data["page"] or 1,
     )
-    result: SearchResult = search(query)
+    result: SearchResult = search(query, detail=detail, terms=terms)
     context["result"] = result
     context["radius_km"] = data["rayon"] or settings.SEARCH_DEFAULT_RADIUS_KM
-    params = request.GET.copy()
+    params = params.copy()
     params.pop("page", None)
+    elsewhere = params.copy()
+    for name in ("ou", "commune"):
+        elsewhere.pop(name, None)
+    context["elsewhere_query"] = elsewhere.urlencode()
+    if commune is not None:
+        params["commune"] = commune.code
     context["query_string"] = params.urlencode()
     context["filters_active"] = any(
         data.get(name) for name in ("type", "service", "equipement", "public", "accessibilite", "ouvert")

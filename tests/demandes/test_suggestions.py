@@ -15,7 +15,9 @@ def test_a_place_offering_only_a_service_is_suggested(db):
 
 def test_confirmed_and_unconfirmed_machines_reach_the_engine_apart(db):
     place = make_place(name="Fablab", commune="58149", equipment=("3d_printer", "laser_cutter"))
-    place.equipment.filter(kind__code="3d_printer").update(verified=True)
+    printer = place.equipment.get(kind__code="3d_printer")
+    printer.verified = True
+    printer.save()
     (candidate,) = suggestions.load_candidates(
         services=frozenset(), equipment=frozenset({"3d_printer"}), commune=place.commune, max_km=10
     )

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from directory.models import Term
 from tests.factories import make_place
 
 LUZY = "58149"
@@ -206,3 +207,42 @@ def test_public_pages_weigh_under_100_kb(client, fablab, settings):
         assert response.status_code == 200
         assert response["Content-Encoding"] == "gzip"
         assert len(response.content) + assets < 100_000, url
+
+
+def test_a_commune_chosen_by_insee_code_is_that_commune_and_not_a_postcode(client, fablab):
+    # 58149 is Luzy's INSEE code; typed in "Où ?", five digits are first read as a postcode.
+    response = client.get(reverse("directory:results"), {"q": "imprimante 3D", "commune": LUZY, "rayon": "30"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 lieu trouvé à moins de 30 km de Luzy (58)" in html
+    assert 'value="Luzy"' in html  # the "Où ?" field shows the commune's name
+    assert f"commune={LUZY}" in html  # the page's own links keep the commune
+
+
+def test_the_other_communes_offered_are_links_to_those_communes(client, fablab):
+    html = client.get(reverse("directory:results"), {"ou": "Clamecy"}).content.decode()
+    assert "commune=02198" in html
+    aisne = client.get(reverse("directory:results"), {"ou": "Clamecy", "commune": "02198"}).content.decode()
+    assert "de Clamecy (02)" in aisne
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "message"),
+    [
+        ("99999", 200, "Nous ne trouvons pas la commune « 99999 »"),
+        ("abc", 400, "Le code de commune doit être un code INSEE à 5 caractères."),
+    ],
+)
+def test_a_wrong_commune_code_is_said_plainly(client, fablab, code, status, message):
+    response = client.get(reverse("directory:results"), {"q": "imprimante 3D", "commune": code})
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+def test_filter_lists_render_the_chosen_option_and_escape_labels(client, fablab):
+    Term.objects.create(vocabulary="equipment", code="special", label="Machine <spéciale> & co")
+    html = client.get(reverse("directory:results"), {"equipement": "3d_printer", "rayon": "20"}).content.decode()
+    assert '<option value="3d_printer" selected>' in html
+    assert '<option value="20" selected>20 km</option>' in html
+    assert '<select id="id_equipement" name="equipement">' in html
+    assert '<option value="special">Machine &lt;spéciale&gt; &amp; co</option>' in html
