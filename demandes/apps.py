@@ -13,4 +13,16 @@ class DemandesConfig(AppConfig):
     verbose_name = "Demandes et orientations"
 
     def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from demandes.models import NeedCategory
+        from demandes.suggestions import forget_categories
+        from directory.models import Term
+
         post_migrate.connect(_sync_reference_data, sender=self)
+        post_migrate.connect(forget_categories, sender=self, dispatch_uid="categories-migrated")
+        for model in (NeedCategory, Term):
+            post_save.connect(forget_categories, sender=model, dispatch_uid=f"categories-{model.__name__}-saved")
+            post_delete.connect(forget_categories, sender=model, dispatch_uid=f"categories-{model.__name__}-deleted")
+        for relation in (NeedCategory.services.through, NeedCategory.equipment.through):
+            m2m_changed.connect(forget_categories, sender=relation, dispatch_uid=f"categories-{relation.__name__}")

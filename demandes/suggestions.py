@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from routing.qualify import Category
 from routing.qualify import qualify as qualify_text
 from territory.models import Commune
 
+CATEGORIES_KEY = "demandes:need-categories"
+CATEGORIES_TTL_SECONDS = 60
 ROUTED_VOCABULARIES = (Vocabulary.SERVICE, Vocabulary.EQUIPMENT, Vocabulary.AUDIENCE, Vocabulary.ACCESSIBILITY)
 
 
@@ -59,7 +62,15 @@ def routing_settings(table: TermTable | None = None) -> RoutingSettings:
 
 
 def categories(queryset: Iterable[NeedCategory] | None = None) -> dict[str, tuple[NeedCategory, Category]]:
-    """Each active need category as (row, engine category), by code."""
+    """Each active need category as (row, engine category), by code.
+
+    The thesaurus is read on every qualification and every API call: it is kept in the cache for a
+    minute, and dropped from it as soon as a category, its links or a term is saved here.
+    """
+    if queryset is None:
+        cached = cache.get(CATEGORIES_KEY)
+        if cached is not None:
+            return cached
     rows = queryset if queryset is not None else NeedCategory.objects.filter(active=True)
     rows = NeedCategory.objects.filter(pk__in=[row.pk for row in rows]) if queryset is not None else rows
     result = {}
@@ -76,7 +87,14 @@ def categories(queryset: Iterable[NeedCategory] | None = None) -> dict[str, tupl
                 production_run=row.production_run,
             ),
         )
+    if queryset is None:
+        cache.set(CATEGORIES_KEY, result, timeout=CATEGORIES_TTL_SECONDS)
     return result
+
+
+def forget_categories(**kwargs: object) -> None:
+    """Signal receiver: the thesaurus changed, the next reading goes to the database."""
+    cache.delete(CATEGORIES_KEY)
 
 
 def qualify(text: str) -> list[tuple[NeedCategory, tuple[str, ...]]]:
