@@ -1,8 +1,9 @@
 """The bridge between the database and the routing engine, which knows nothing of Django.
 
 Reads the thesaurus, pre-selects the places that could answer (those that
-offer a needed service or machine, near enough, or remote) in a fixed number
-of queries, and hands plain data to the engine.
+offer a needed service or machine, near enough, or remote) from the search
+index (directory/index.py), reads them with their profile in one query, and
+hands plain data to the engine.
 """
 
 import datetime as dt
@@ -14,19 +15,31 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from aiguillage.lib.geo import bounding_box
+from aiguillage.lib.geo import bounding_box, haversine_km
 from demandes.models import NeedCategory, Request
 from directory import index
 from directory.index import Profile
 from directory.models import Place, PlacePoint, PlaceStatus, Term, Vocabulary
 from directory.search import ID_CHUNK
-from routing.engine import Candidate, RoutingRequest, RoutingResult, RoutingSettings, Stop, needed_codes, route
+from routing.engine import (
+    Candidate,
+    RoutingRequest,
+    RoutingResult,
+    RoutingSettings,
+    Stop,
+    max_distance,
+    needed_codes,
+    route,
+    score_ceiling,
+)
 from routing.qualify import Category
 from routing.qualify import qualify as qualify_text
 from territory.models import Commune
 
 CATEGORIES_KEY = "demandes:need-categories"
 CATEGORIES_TTL_SECONDS = 60
+# The first circle candidates are read in, as a share of the reach; each next one doubles.
+FIRST_CIRCLE_FRACTION = 1 / 8
 ROUTED_VOCABULARIES = (Vocabulary.SERVICE, Vocabulary.EQUIPMENT, Vocabulary.AUDIENCE, Vocabulary.ACCESSIBILITY)
 
 
@@ -106,9 +119,15 @@ def qualify(text: str) -> list[tuple[NeedCategory, tuple[str, ...]]]:
     return [(index[match.category.code][0], match.evidence) for match in found.matches]
 
 
-def _candidate_ids(term_ids: list[int], commune: Commune, max_km: float) -> list[int]:
-    """Places with one of the terms at a point (their own or a stop) within max_km, from the search index; or remote."""
-    box = bounding_box(commune.latitude, commune.longitude, max_km / max(settings.ROAD_FACTOR, 1e-9))
+def _term_ids(table: TermTable, services: frozenset[str], equipment: frozenset[str]) -> list[int]:
+    wanted = [(Vocabulary.SERVICE, code) for code in services] + [(Vocabulary.EQUIPMENT, code) for code in equipment]
+    return sorted(table.ids[key] for key in wanted if key in table.ids)
+
+
+def _ids_within(term_ids: list[int], commune: Commune, km: float) -> set[int]:
+    """Places with one of the terms at a point (their own or a stop) at most km away (road factor included)."""
+    road_factor = max(settings.ROAD_FACTOR, 1e-9)
+    box = bounding_box(commune.latitude, commune.longitude, km / road_factor)
     near = PlacePoint.objects.filter(
         term_id__in=term_ids,
         latitude__range=(box.min_lat, box.max_lat),
@@ -117,35 +136,26 @@ def _candidate_ids(term_ids: list[int], commune: Commune, max_km: float) -> list
     covered = index.bands(box.min_lon, box.max_lon)
     if covered is not None:
         near = near.filter(band__in=covered)
-    ids = set(near.order_by().values_list("place_id", flat=True))
+    origin_latitude, origin_longitude = commune.latitude, commune.longitude
+    # A hair of slack: the engine measures again and keeps only what is truly within reach.
+    limit = km + 1e-6
+    return {
+        pk
+        for pk, latitude, longitude in near.order_by().values_list("place_id", "latitude", "longitude")
+        if haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor <= limit
+    }
+
+
+def _remote_ids(term_ids: list[int]) -> set[int]:
     remote = Place.objects.filter(is_remote=True).filter(
         Exists(PlacePoint.objects.filter(place_id=OuterRef("pk"), term_id__in=term_ids))
     )
-    ids.update(remote.order_by().values_list("pk", flat=True))
-    return sorted(ids)
+    return set(remote.order_by().values_list("pk", flat=True))
 
 
-def load_candidates(
-    *,
-    services: frozenset[str],
-    equipment: frozenset[str],
-    commune: Commune,
-    max_km: float,
-    table: TermTable | None = None,
-) -> list[Candidate]:
-    """Open places offering one of the services or machines, within max_km (by point or by a stop), or remote.
-
-    Two queries whatever the number of candidates: their ids from the search index, then their rows
-    with the profile that holds their audiences, accessibility, services, machines and stops.
-    """
-    table = table or TermTable.load()
-    term_ids = [table.ids[(Vocabulary.SERVICE, code)] for code in services if (Vocabulary.SERVICE, code) in table.ids]
-    term_ids += [
-        table.ids[(Vocabulary.EQUIPMENT, code)] for code in equipment if (Vocabulary.EQUIPMENT, code) in table.ids
-    ]
-    if not term_ids:
-        return []
-    ids = _candidate_ids(term_ids, commune, max_km)
+def _candidates(ids: Iterable[int], table: TermTable) -> list[Candidate]:
+    """The open places among ids as the engine sees them: one query, their profile holding their relations."""
+    ids = sorted(ids)
     rows: list[tuple] = []
     for start in range(0, len(ids), ID_CHUNK):
         rows.extend(
@@ -198,6 +208,22 @@ def load_candidates(
     return candidates
 
 
+def load_candidates(
+    *,
+    services: frozenset[str],
+    equipment: frozenset[str],
+    commune: Commune,
+    max_km: float,
+    table: TermTable | None = None,
+) -> list[Candidate]:
+    """Open places offering one of the services or machines, within max_km (by a point or a stop), or remote."""
+    table = table or TermTable.load()
+    term_ids = _term_ids(table, services, equipment)
+    if not term_ids:
+        return []
+    return _candidates(_ids_within(term_ids, commune, max_km) | _remote_ids(term_ids), table)
+
+
 def suggest(
     *,
     needs: Sequence[Category],
@@ -208,6 +234,13 @@ def suggest(
     max_distance_km: float | None = None,
     limit: int = 5,
 ) -> RoutingResult:
+    """The engine's answer over every candidate within reach, reading only as far out as can change it.
+
+    Candidates are read in widening circles (an eighth of the reach, then doubling). Once the last of
+    the ``limit`` suggestions scores at least what any place beyond the circle could score at best
+    (``score_ceiling``), the places farther out cannot enter the list: the answer is the one the whole
+    reach would give, and a dense area costs about what a sparse one does.
+    """
     table = TermTable.load()
     config = routing_settings(table)
     request = RoutingRequest(
@@ -221,13 +254,26 @@ def suggest(
         limit=limit,
     )
     services, equipment = needed_codes(request.needs)
-    reach = max_distance_km if max_distance_km is not None else config.default_max_distance_km
-    candidates = (
-        load_candidates(services=services, equipment=equipment, commune=commune, max_km=reach, table=table)
-        if needs
-        else []
-    )
-    return route(request, candidates, config)
+    term_ids = _term_ids(table, services, equipment) if needs else []
+    if not term_ids:
+        return route(request, [], config)
+    reach = max_distance(request, config)
+    seen = _remote_ids(term_ids)
+    pool = _candidates(seen, table)
+    radius = reach * FIRST_CIRCLE_FRACTION
+    while True:
+        radius = min(radius, reach)
+        new = _ids_within(term_ids, commune, radius) - seen
+        seen |= new
+        pool.extend(_candidates(new, table))
+        result = route(request, pool, config)
+        if radius >= reach:
+            return result
+        if len(result.suggestions) == request.limit:
+            # Every place not read yet is farther than the radius; the margin covers rounding.
+            if score_ceiling(radius - 1e-3, request, config) <= result.suggestions[-1].score:
+                return result
+        radius *= 2
 
 
 def for_request(request: Request, *, limit: int = 5) -> RoutingResult:

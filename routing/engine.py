@@ -156,6 +156,28 @@ def max_distance(request: RoutingRequest, settings: RoutingSettings = DEFAULT_SE
     return max(0.0, chosen)
 
 
+def score_ceiling(
+    distance_km: float | None, request: RoutingRequest, settings: RoutingSettings = DEFAULT_SETTINGS
+) -> float:
+    """The highest score any place at least distance_km away could reach (None: a remote service).
+
+    Every need covered and a record as fresh as can be: no place that far can score more. Callers that
+    feed candidates nearest first stop once this falls below the last suggestion kept.
+    """
+    reach_km = max_distance(request, settings)
+    if distance_km is None:
+        proximity = settings.remote_proximity
+    elif reach_km <= 0:
+        proximity = 1.0
+    else:
+        proximity = max(0.0, 1.0 - max(0.0, distance_km) / reach_km)
+    return (
+        max(0.0, settings.weight_fit)
+        + max(0.0, settings.weight_distance) * proximity
+        + max(0.0, settings.weight_freshness)
+    )
+
+
 def meets_accessibility(place: frozenset[str], needs: frozenset[str]) -> bool:
     return all(need in place or (need == MOTOR_DISABILITY and WHEELCHAIR_ACCESS in place) for need in needs)
 

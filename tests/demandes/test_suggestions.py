@@ -1,8 +1,16 @@
+import datetime as dt
+import random
+
+import pytest
+
 from demandes import suggestions
 from demandes.models import NeedCategory
+from routing.engine import RoutingRequest, needed_codes, route
 from territory.models import Commune
 from tests.demandes.factories import make_request
 from tests.factories import make_place
+
+NEVERS = "58194"
 
 
 def test_a_place_offering_only_a_service_is_suggested(db):
@@ -56,3 +64,71 @@ def test_suggestions_keep_to_the_reach_and_take_remote_services_from_anywhere(db
         max_km=60,
     )
     assert sorted(candidate.name for candidate in found) == ["Près", "À distance"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reading_the_nearest_first_gives_what_the_whole_reach_gives(db, monkeypatch, seed):
+    rng = random.Random(seed)
+    nevers = Commune.objects.get(code=NEVERS)
+    around = list(Commune.objects.filter(departement__code__in=["58", "18", "89", "71"]).order_by("code")[::23])
+    today = dt.date.today()
+    for i in range(12):
+        # In town, places that answer everything, checked this very day: farther ones cannot beat them.
+        town = make_place(
+            name=f"En ville {i:02d}",
+            commune=NEVERS,
+            latitude=nevers.latitude + rng.uniform(-0.02, 0.02),
+            longitude=nevers.longitude + rng.uniform(-0.02, 0.02),
+            equipment=("3d_printer", "laser_cutter"),
+            services=("production_run",),
+            audiences=("individual", "professional"),
+            verified=True,
+            date_maj=today,
+        )
+        for machine in town.equipment.all():
+            machine.verified = True
+            machine.save()
+    for i in range(60):
+        where = rng.choice(around)
+        make_place(
+            name=f"Lieu {i:02d}",
+            commune=where.code,
+            latitude=where.latitude + rng.uniform(-0.03, 0.03),
+            longitude=where.longitude + rng.uniform(-0.03, 0.03),
+            equipment=tuple(rng.sample(["3d_printer", "laser_cutter"], k=rng.randint(0, 2))),
+            services=tuple(rng.sample(["production_run", "admin_procedures"], k=rng.randint(0, 2))),
+            audiences=tuple(rng.sample(["individual", "professional"], k=rng.randint(0, 2))),
+            verified=rng.random() < 0.6,
+            date_maj=today - dt.timedelta(days=rng.randint(0, 1500)),
+            is_remote=rng.random() < 0.05,
+        )
+    radii: list[float] = []
+    read = suggestions._ids_within
+    monkeypatch.setattr(suggestions, "_ids_within", lambda ids, commune, km: radii.append(km) or read(ids, commune, km))
+    index = suggestions.categories()
+    table = suggestions.TermTable.load()
+    config = suggestions.routing_settings(table)
+    stopped_early = False
+    for codes, quantity in ((["3d_printing"], 1), (["3d_printing", "laser_cutting"], 1), (["3d_printing"], 500)):
+        needs = [index[code][1] for code in codes]
+        for audience in ("individual", "professional"):
+            for limit in (1, 3, 5):
+                radii.clear()
+                got = suggestions.suggest(
+                    needs=needs, commune=nevers, audience=audience, quantity=quantity, limit=limit
+                )
+                stopped_early |= max(radii) < config.default_max_distance_km
+                request = RoutingRequest(
+                    needs=tuple(needs),
+                    latitude=nevers.latitude,
+                    longitude=nevers.longitude,
+                    audience=audience,
+                    quantity=quantity,
+                    limit=limit,
+                )
+                services, equipment = needed_codes(request.needs)
+                everything = suggestions.load_candidates(
+                    services=services, equipment=equipment, commune=nevers, max_km=60, table=table
+                )
+                assert got == route(request, everything, config)
+    assert stopped_early
