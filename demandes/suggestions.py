@@ -40,6 +40,8 @@ CATEGORIES_KEY = "demandes:need-categories"
 CATEGORIES_TTL_SECONDS = 60
 # The first circle candidates are read in, as a share of the reach; each next one doubles.
 FIRST_CIRCLE_FRACTION = 1 / 8
+# When the places found so far, spread over the whole reach, would be fewer than this, the next circle is the reach.
+WHOLE_REACH_CANDIDATES = 400
 ROUTED_VOCABULARIES = (Vocabulary.SERVICE, Vocabulary.EQUIPMENT, Vocabulary.AUDIENCE, Vocabulary.ACCESSIBILITY)
 
 
@@ -236,7 +238,8 @@ def suggest(
 ) -> RoutingResult:
     """The engine's answer over every candidate within reach, reading only as far out as can change it.
 
-    Candidates are read in widening circles (an eighth of the reach, then doubling). Once the last of
+    Candidates are read in widening circles (an eighth of the reach, then doubling, or the whole reach
+    at once where places are few). Once the last of
     the ``limit`` suggestions scores at least what any place beyond the circle could score at best
     (``score_ceiling``), the places farther out cannot enter the list: the answer is the one the whole
     reach would give, and a dense area costs about what a sparse one does.
@@ -263,7 +266,8 @@ def suggest(
     radius = reach * FIRST_CIRCLE_FRACTION
     while True:
         radius = min(radius, reach)
-        new = _ids_within(term_ids, commune, radius) - seen
+        within = _ids_within(term_ids, commune, radius)
+        new = within - seen
         seen |= new
         pool.extend(_candidates(new, table))
         result = route(request, pool, config)
@@ -273,7 +277,9 @@ def suggest(
             # Every place not read yet is farther than the radius; the margin covers rounding.
             if score_ceiling(radius - 1e-3, request, config) <= result.suggestions[-1].score:
                 return result
-        radius *= 2
+        # Where places are few, the whole reach at once costs less than more circles.
+        projected = len(within) * (reach / radius) ** 2 if radius > 0 else 0.0
+        radius = reach if projected <= WHOLE_REACH_CANDIDATES else radius * 2
 
 
 def for_request(request: Request, *, limit: int = 5) -> RoutingResult:
