@@ -48,7 +48,11 @@ class OrganisationToken(HttpBearer):
     )
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return authenticate_token(token)
+        found = authenticate_token(token)
+        if found is not None:
+            # Kept for this request only: what seals an idempotent answer (api/idempotency.py).
+            request.api_token_secret = token.strip()  # type: ignore[attr-defined]
+        return found
 
 
 class CacheThrottle(BaseThrottle):

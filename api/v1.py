@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -16,7 +17,7 @@ from ninja.openapi.docs import DocsBase
 
 from accounts.models import ApiToken
 from accounts.throttle import client_ip
-from api import communes, cors, errors, places, vocabularies
+from api import communes, cors, errors, idempotency, places, vocabularies
 from api.schemas import (
     ErrorOut,
     NeedOut,
@@ -29,7 +30,8 @@ from api.schemas import (
 from api.security import CacheThrottle, OrganisationToken, requests_limit, suggestions_limit, token_subject
 from demandes import suggestions
 from demandes.intake import create_request
-from demandes.models import Channel, NeedCategory, RequestNeed
+from demandes.links import tracking_url
+from demandes.models import Channel, IdempotentSubmission, NeedCategory, RequestNeed
 from directory.models import Place, Term, Vocabulary
 from routing.engine import RoutingResult
 from routing.labels import format_km
@@ -251,53 +253,129 @@ def suggest_places(request: HttpRequest, payload: SuggestionQuery) -> Suggestion
     "/requests",
     auth=OrganisationToken(),
     throttle=[CacheThrottle(requests_limit, token_subject)],
-    response={201: RequestCreatedOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: RequestCreatedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     operation_id="create_request",
     summary="Enregistrer une demande",
     description="Enregistre la demande d'une personne au nom de l'organisation du jeton, comme le formulaire du "
     "site : les besoins sont reconnus (ou pris tels qu'indiqués), la coordination est prévenue et la personne "
     "reçoit un accusé de réception si elle a donné son courriel. Renvoie la référence et le lien privé de suivi, "
     "à remettre à la personne. `max_distance_km` et `limit` sont acceptés pour reprendre le corps d'une "
-    "suggestion, mais sans effet : c'est la coordination qui oriente la demande.",
+    "suggestion, mais sans effet : c'est la coordination qui oriente la demande. Avec l'en-tête "
+    "`Idempotency-Key` (un UUID par demande), un nouvel envoi de la même demande dans les 24 heures, après une "
+    "coupure ou une réponse perdue, renvoie la première réponse (en-tête `Idempotent-Replayed: true`) au lieu "
+    "d'enregistrer la demande deux fois.",
     tags=["Demandes"],
     openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": idempotency.HEADER,
+                "required": False,
+                "description": "Clé choisie par l'outil partenaire pour cette demande (un UUID convient) : "
+                "la renvoyer avec le même corps redonne la première réponse.",
+                "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN, "maxLength": 255},
+            }
+        ],
         "responses": {
-            201: {"description": "La demande est enregistrée."},
+            201: {"description": "La demande est enregistrée (ou l'était déjà, avec cette clé)."},
             401: {"description": "Jeton d'API absent, invalide ou révoqué."},
+            409: {"description": "La clé `Idempotency-Key` a déjà servi pour une demande différente."},
             **ERROR_RESPONSES,
-        }
+        },
     },
 )
 def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> HttpResponse:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    secret: str = request.api_token_secret  # type: ignore[attr-defined]
+    try:
+        key = idempotency.read_key(request)
+    except idempotency.BadKey as error:
+        return api.create_response(request, {"detail": str(error), "errors": []}, status=400)
+    digest = idempotency.fingerprint(payload)
+    if key is not None:
+        earlier = idempotency.previous(token, key)
+        if earlier is not None:
+            return _replay(request, earlier, digest, secret)
     problems = []
     if (payload.contact_name or payload.contact_email or payload.contact_phone) and not payload.consent:
         problems.append({"field": "consent", "message": CONSENT_REQUIRED})
     resolved = _resolve(payload, situations=payload.situations, problems=problems)
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
-    created = create_request(
-        description=payload.description,
-        commune=resolved.commune,
-        channel=Channel.API,
-        audience=payload.audience,
-        situations=resolved.situations,
-        quantity=payload.quantity,
-        accessibility_needs=resolved.accessibility,
-        contact_name=payload.contact_name,
-        contact_email=payload.contact_email,
-        contact_phone=payload.contact_phone,
-        consent=payload.consent,
-        organisation=token.organisation,
-        needs=resolved.needs,
-    )
-    links = (
-        RequestNeed.objects.filter(request=created.request).select_related("category").order_by("category__position")
-    )
-    body = RequestCreatedOut(
-        reference=created.request.reference,
-        status=created.request.status,
-        needs=[NeedOut(code=link.category.code, label=link.category.label, evidence=link.evidence) for link in links],
-        tracking_url=created.tracking_url,
-        unmet=created.request.unmet,
-    )
+    try:
+        with transaction.atomic():
+            created = create_request(
+                description=payload.description,
+                commune=resolved.commune,
+                channel=Channel.API,
+                audience=payload.audience,
+                situations=resolved.situations,
+                quantity=payload.quantity,
+                accessibility_needs=resolved.accessibility,
+                contact_name=payload.contact_name,
+                contact_email=payload.contact_email,
+                contact_phone=payload.contact_phone,
+                consent=payload.consent,
+                organisation=token.organisation,
+                needs=resolved.needs,
+            )
+            links = (
+                RequestNeed.objects.filter(request=created.request)
+                .select_related("category")
+                .order_by("category__position")
+            )
+            body = RequestCreatedOut(
+                reference=created.request.reference,
+                status=created.request.status,
+                needs=[
+                    NeedOut(code=link.category.code, label=link.category.label, evidence=link.evidence)
+                    for link in links
+                ],
+                tracking_url=created.tracking_url,
+                unmet=created.request.unmet,
+            )
+            if key is not None:
+                answer = body.model_dump(exclude={"tracking_url"})
+                sealed = idempotency.seal(created.tracking_key, secret=secret, key=key)
+                try:
+                    with transaction.atomic():
+                        IdempotentSubmission.objects.create(
+                            token=token,
+                            key=key,
+                            fingerprint=digest,
+                            request=created.request,
+                            sealed_tracking_key=sealed,
+                            answer=answer,
+                        )
+                except IntegrityError:
+                    # The same key sent twice at once: the other one won; this request is undone, emails included.
+                    raise _SentTwice from None
+    except _SentTwice:
+        earlier = idempotency.previous(token, key or "")
+        if earlier is None:
+            return api.create_response(request, {"detail": idempotency.OTHER_BODY, "errors": []}, status=409)
+        return _replay(request, earlier, digest, secret)
     # Built here rather than with ninja's Status, which django-ninja 1.3 does not have.
     return api.create_response(request, body.model_dump(), status=201)
+
+
+class _SentTwice(Exception):
+    pass
+
+
+def _replay(request: HttpRequest, earlier: IdempotentSubmission, digest: str, secret: str) -> HttpResponse:
+    """The first answer again, or a conflict when the key came with another body."""
+    if earlier.fingerprint != digest:
+        return api.create_response(request, {"detail": idempotency.OTHER_BODY, "errors": []}, status=409)
+    reference = earlier.answer["reference"]
+    tracking_key = idempotency.unseal(earlier.sealed_tracking_key, secret=secret, key=earlier.key)
+    body = {**earlier.answer, "tracking_url": tracking_url(reference, tracking_key)}
+    response = api.create_response(request, body, status=201)
+    response["Idempotent-Replayed"] = "true"
+    return response

@@ -331,3 +331,28 @@ class ContactView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} — {self.viewed_at:%d/%m/%Y %H:%M}"
+
+
+class IdempotentSubmission(models.Model):
+    """A request an API client sent with an ``Idempotency-Key``: a retry gets the same answer, not a second request.
+
+    The tracking key of the answer is kept sealed with the client's own token secret (never stored here), for
+    the time a retry makes sense; ``api/idempotency.py`` writes, reads and forgets these rows.
+    """
+
+    token = models.ForeignKey("accounts.ApiToken", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="+")
+    sealed_tracking_key = models.CharField(max_length=128)
+    # The first answer, tracking link aside (it is rebuilt from the sealed key).
+    answer = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="unique_idempotency_key_per_token")]
+        verbose_name = "envoi idempotent"
+        verbose_name_plural = "envois idempotents"
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.request_id}"

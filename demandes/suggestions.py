@@ -7,6 +7,7 @@ hands plain data to the engine.
 """
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -37,11 +38,14 @@ from routing.qualify import qualify as qualify_text
 from territory.models import Commune
 
 CATEGORIES_KEY = "demandes:need-categories"
+TERM_TABLE_KEY = "demandes:routing-terms"
 CATEGORIES_TTL_SECONDS = 60
 # The first circle candidates are read in, as a share of the reach; each next one doubles.
 FIRST_CIRCLE_FRACTION = 1 / 8
 # When the places found so far, spread over the whole reach, would be fewer than this, the next circle is the reach.
 WHOLE_REACH_CANDIDATES = 400
+# Candidates are read nearest first, this many at first, twice as many each time after.
+FIRST_CHUNK = 32
 ROUTED_VOCABULARIES = (Vocabulary.SERVICE, Vocabulary.EQUIPMENT, Vocabulary.AUDIENCE, Vocabulary.ACCESSIBILITY)
 
 
@@ -55,12 +59,18 @@ class TermTable:
 
     @classmethod
     def load(cls) -> "TermTable":
+        """From the cache (a minute at most, dropped when a term is saved), else from the database."""
+        cached = cache.get(TERM_TABLE_KEY)
+        if isinstance(cached, cls):
+            return cached
         rows = Term.objects.filter(vocabulary__in=ROUTED_VOCABULARIES).values_list("pk", "vocabulary", "code", "label")
-        return cls(
+        table = cls(
             codes={pk: code for pk, _, code, _ in rows},
             ids={(vocabulary, code): pk for pk, vocabulary, code, _ in rows},
             labels={code: label for _, _, code, label in rows},
         )
+        cache.set(TERM_TABLE_KEY, table, timeout=CATEGORIES_TTL_SECONDS)
+        return table
 
 
 def routing_settings(table: TermTable | None = None) -> RoutingSettings:
@@ -108,8 +118,8 @@ def categories(queryset: Iterable[NeedCategory] | None = None) -> dict[str, tupl
 
 
 def forget_categories(**kwargs: object) -> None:
-    """Signal receiver: the thesaurus changed, the next reading goes to the database."""
-    cache.delete(CATEGORIES_KEY)
+    """Signal receiver: the thesaurus or a term changed, the next reading goes to the database."""
+    cache.delete_many([CATEGORIES_KEY, TERM_TABLE_KEY])
 
 
 def qualify(text: str) -> list[tuple[NeedCategory, tuple[str, ...]]]:
@@ -126,8 +136,12 @@ def _term_ids(table: TermTable, services: frozenset[str], equipment: frozenset[s
     return sorted(table.ids[key] for key in wanted if key in table.ids)
 
 
-def _ids_within(term_ids: list[int], commune: Commune, km: float) -> set[int]:
-    """Places with one of the terms at a point (their own or a stop) at most km away (road factor included)."""
+def _distances_within(term_ids: list[int], commune: Commune, km: float) -> dict[int, float]:
+    """Places with one of the terms at a point (their own or a stop) at most km away (road factor included).
+
+    Each with the distance of its nearest point: never more than what the engine will measure (which, for an
+    itinerant unit, counts its stops only).
+    """
     road_factor = max(settings.ROAD_FACTOR, 1e-9)
     box = bounding_box(commune.latitude, commune.longitude, km / road_factor)
     near = PlacePoint.objects.filter(
@@ -141,11 +155,12 @@ def _ids_within(term_ids: list[int], commune: Commune, km: float) -> set[int]:
     origin_latitude, origin_longitude = commune.latitude, commune.longitude
     # A hair of slack: the engine measures again and keeps only what is truly within reach.
     limit = km + 1e-6
-    return {
-        pk
-        for pk, latitude, longitude in near.order_by().values_list("place_id", "latitude", "longitude")
-        if haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor <= limit
-    }
+    found: dict[int, float] = {}
+    for pk, latitude, longitude in near.order_by().values_list("place_id", "latitude", "longitude"):
+        distance = haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor
+        if distance <= limit and distance < found.get(pk, math.inf):
+            found[pk] = distance
+    return found
 
 
 def _remote_ids(term_ids: list[int]) -> set[int]:
@@ -223,7 +238,7 @@ def load_candidates(
     term_ids = _term_ids(table, services, equipment)
     if not term_ids:
         return []
-    return _candidates(_ids_within(term_ids, commune, max_km) | _remote_ids(term_ids), table)
+    return _candidates(_distances_within(term_ids, commune, max_km).keys() | _remote_ids(term_ids), table)
 
 
 def suggest(
@@ -238,11 +253,11 @@ def suggest(
 ) -> RoutingResult:
     """The engine's answer over every candidate within reach, reading only as far out as can change it.
 
-    Candidates are read in widening circles (an eighth of the reach, then doubling, or the whole reach
-    at once where places are few). Once the last of
-    the ``limit`` suggestions scores at least what any place beyond the circle could score at best
-    (``score_ceiling``), the places farther out cannot enter the list: the answer is the one the whole
-    reach would give, and a dense area costs about what a sparse one does.
+    The places that offer what the needs call for are found in widening circles (an eighth of the reach,
+    then doubling, or the whole reach at once where places are few), and read nearest first, a few at a
+    time. Once the last of the ``limit`` suggestions scores at least what any place farther out could
+    score at best (``score_ceiling``), no farther place can enter the list: the answer is the one the
+    whole reach would give, and a dense area costs about what a sparse one does.
     """
     table = TermTable.load()
     config = routing_settings(table)
@@ -261,25 +276,35 @@ def suggest(
     if not term_ids:
         return route(request, [], config)
     reach = max_distance(request, config)
-    seen = _remote_ids(term_ids)
-    pool = _candidates(seen, table)
+    remote = _remote_ids(term_ids)
+    result = route(request, _candidates(remote, table), config)
+    loaded = set(remote)
+    queue: list[tuple[float, int]] = []  # (distance of the nearest point, place) found but not read yet
     radius = reach * FIRST_CIRCLE_FRACTION
+
+    def settled(distance: float) -> bool:
+        """No place at least this far can enter the list any more (the margin covers rounding)."""
+        full = len(result.suggestions) == request.limit
+        return full and score_ceiling(distance - 1e-3, request, config) <= result.suggestions[-1].score
+
     while True:
         radius = min(radius, reach)
-        within = _ids_within(term_ids, commune, radius)
-        new = within - seen
-        seen |= new
-        pool.extend(_candidates(new, table))
-        result = route(request, pool, config)
-        if radius >= reach:
-            return result
-        if len(result.suggestions) == request.limit:
-            # Every place not read yet is farther than the radius; the margin covers rounding.
-            if score_ceiling(radius - 1e-3, request, config) <= result.suggestions[-1].score:
-                return result
+        within = _distances_within(term_ids, commune, radius)
+        queue = sorted({*queue, *((km, pk) for pk, km in within.items() if pk not in loaded)})
+        chunk = FIRST_CHUNK
+        while queue and not settled(queue[0][0]):
+            batch, queue = queue[:chunk], queue[chunk:]
+            loaded.update(pk for _, pk in batch)
+            kept = [suggestion.candidate for suggestion in result.suggestions]
+            # The best of everything read so far is the best of the last best and the new ones.
+            result = route(request, kept + _candidates((pk for _, pk in batch), table), config)
+            chunk *= 2
+        if queue or radius >= reach or settled(radius):
+            break
         # Where places are few, the whole reach at once costs less than more circles.
         projected = len(within) * (reach / radius) ** 2 if radius > 0 else 0.0
         radius = reach if projected <= WHOLE_REACH_CANDIDATES else radius * 2
+    return route(request, [suggestion.candidate for suggestion in result.suggestions], config)
 
 
 def for_request(request: Request, *, limit: int = 5) -> RoutingResult:
