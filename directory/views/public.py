@@ -17,6 +17,7 @@ SOURCE_CREDITS = {
     "mednum-bfc": "MedNum BFC — Cartographie des lieux de médiation numérique en Bourgogne-Franche-Comté (ODbL 1.0)",
 }
 USED_TYPOLOGIES_KEY = "directory:used-typologies"
+PUBLIC_COUNT_KEY = "directory:public-count"
 QUICK_NEEDS = ["Imprimante 3D", "Découpe laser", "Réalité virtuelle", "Démarches en ligne", "Intelligence artificielle"]
 
 
@@ -87,12 +88,21 @@ def _search_context(request: HttpRequest, *, detail: bool = False) -> tuple[dict
     return context, 200
 
 
+def _public_count() -> int:
+    """How many places the home page announces: counting a national directory on every visit cost more than the page."""
+    count = cache.get(PUBLIC_COUNT_KEY)
+    if count is None:
+        count = Place.objects.public().count()
+        cache.set(PUBLIC_COUNT_KEY, count, timeout=60)
+    return count
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/home.html",
-        {"form": SearchForm(terms=[]), "quick_needs": QUICK_NEEDS, "place_count": Place.objects.public().count()},
+        {"form": SearchForm(terms=[]), "quick_needs": QUICK_NEEDS, "place_count": _public_count()},
     )
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 import gzip
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -246,3 +247,11 @@ def test_filter_lists_render_the_chosen_option_and_escape_labels(client, fablab)
     assert '<option value="20" selected>20 km</option>' in html
     assert '<select id="id_equipement" name="equipement">' in html
     assert '<option value="special">Machine &lt;spéciale&gt; &amp; co</option>' in html
+
+
+def test_the_home_page_count_is_kept_a_minute(client, fablab):
+    first = client.get(reverse("directory:home")).context["place_count"]
+    make_place(name="Nouveau")
+    assert client.get(reverse("directory:home")).context["place_count"] == first
+    cache.clear()
+    assert client.get(reverse("directory:home")).context["place_count"] == first + 1
