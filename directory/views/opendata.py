@@ -23,6 +23,7 @@ from directory.search import SearchQuery, search
 from territory.lookup import resolve_commune
 
 BFC_SOURCE = "mednum-bfc"
+OPEN_DATA_STATS_KEY = "directory:open-data-stats"
 EXPORT_ROWS_MAX = 5000
 
 
@@ -74,8 +75,12 @@ def _perimeter(name: str) -> QuerySet:
     return places.exclude(source=BFC_SOURCE) if name == "contributions" else places
 
 
-@require_safe
-def open_data(request: HttpRequest) -> HttpResponse:
+def _open_data_stats() -> tuple[dict, int]:
+    """Count and last update of each perimeter, and the MedNum BFC count: five passes over the whole table,
+    kept a minute (the page is public; a minute's delay on a count is harmless)."""
+    cached = cache.get(OPEN_DATA_STATS_KEY)
+    if cached is not None:
+        return cached
     stats = {}
     for name in PERIMETERS:
         for public_only in (False, True):
@@ -84,6 +89,14 @@ def open_data(request: HttpRequest) -> HttpResponse:
                 # Open-data formats leave out places closed for good.
                 places = places.exclude(status=PlaceStatus.CLOSED)
             stats[name, public_only] = places.aggregate(count=Count("pk"), last=Max("updated_at"))
+    found = (stats, Place.objects.filter(source=BFC_SOURCE).count())
+    cache.set(OPEN_DATA_STATS_KEY, found, timeout=60)
+    return found
+
+
+@require_safe
+def open_data(request: HttpRequest) -> HttpResponse:
+    stats, bfc_count = _open_data_stats()
     rows = [
         {
             "export": export,
@@ -101,7 +114,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "rows": rows,
-        "bfc_count": Place.objects.filter(source=BFC_SOURCE).count(),
+        "bfc_count": bfc_count,
         "feeds": [("RSS", reverse("directory:feed_rss")), ("Atom", reverse("directory:feed_atom"))],
     }
     return render(request, "directory/open_data.html", context)
