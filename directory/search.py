@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -60,6 +61,20 @@ class SearchResult:
     matched_terms: list[Term]
     unmatched_words: list[str]
     nearest_beyond_km: float | None = None
+
+
+def all_terms() -> list[Term]:
+    """Every vocabulary term, as each search reads them: from the cache (a minute at most, dropped when a term
+    is saved or deleted here), else from the database."""
+    terms = cache.get(TERMS_KEY)
+    if terms is None:
+        terms = list(Term.objects.all())
+        cache.set(TERMS_KEY, terms, timeout=60)
+    return terms
+
+
+def forget_terms(**kwargs: object) -> None:
+    cache.delete(TERMS_KEY)
 
 
 def _phrase_keywords(term: Term) -> tuple[frozenset[str], ...]:
@@ -116,7 +131,8 @@ CARD_FIELDS = (
     "commune__name",
     "commune__code",
 )
-ID_CHUNK = 5000  # under every database's limit of parameters in one query
+ID_CHUNK = 5000
+TERMS_KEY = "directory:terms"  # under every database's limit of parameters in one query
 
 
 def _offering(vocabulary: str, term_ids: list[int], place_field: str = "pk") -> Exists:
@@ -209,6 +225,25 @@ def _by_ids(ids: list[int], *fields: str) -> list[tuple]:
     return rows
 
 
+def _distance_page(ids: list[int], distances: dict[int, float], start: int, size: int) -> list[int]:
+    """One page of ids in the order (distance to the tenth of a km, name, id).
+
+    Names only decide between places at the same rounded distance: they are read for the page's
+    distances alone, not for the thousands of places around a city.
+    """
+    if start >= len(ids):
+        return []
+    rounded = {pk: round(distances[pk], 1) for pk in ids}
+    by_distance = sorted(ids, key=lambda pk: (rounded[pk], pk))
+    end = min(start + size, len(ids))
+    low, high = rounded[by_distance[start]], rounded[by_distance[end - 1]]
+    before = sum(1 for pk in by_distance if rounded[pk] < low)
+    window = [pk for pk in by_distance if low <= rounded[pk] <= high]
+    names = dict(_by_ids(window, "pk", "name"))
+    window.sort(key=lambda pk: (rounded[pk], names.get(pk, ""), pk))
+    return window[start - before : start - before + size]
+
+
 def _open_now(ids: list[int], now: dt.datetime) -> set[int]:
     return {
         pk
@@ -243,7 +278,7 @@ def search(
     detail loads everything a place page shows for each hit (API, exports); the results page only
     needs what its cards show. terms may be passed by a caller that already loaded them.
     """
-    terms = list(Term.objects.all()) if terms is None else terms
+    terms = all_terms() if terms is None else terms
     page_size = page_size or settings.SEARCH_PAGE_SIZE
     now = timezone.localtime(query.now or timezone.now())
     need_terms = [term for term in terms if term.vocabulary in NEED_VOCABULARIES]
@@ -268,8 +303,6 @@ def search(
         if query.open_now:
             open_ids = _open_now(ordered, now)
             ordered = [pk for pk in ordered if pk in open_ids]
-        names = dict(_by_ids(ordered, "pk", "name"))
-        ordered.sort(key=lambda pk: (round(distances[pk], 1), names.get(pk, ""), pk))
     else:
         places, _, _ = filter_places(query, terms)
         if query.open_now:
@@ -289,6 +322,8 @@ def search(
     start = (page - 1) * page_size
     if ordered is None:
         page_ids = list(places.order_by("name", "pk").values_list("pk", flat=True)[start : start + page_size])
+    elif distances is not None:
+        page_ids = _distance_page(ordered, distances, start, page_size)
     else:
         page_ids = ordered[start : start + page_size]
     loaded = _load(page_ids, detail)

@@ -4,7 +4,7 @@ import threading
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from directory import index
+from directory import index, search
 from directory.models import Equipment, ItinerantStop, Place, Term
 
 INDEXED_RELATIONS = ("typologies", "services", "audiences", "accessibility")
@@ -80,5 +80,7 @@ def connect() -> None:
     for name in INDEXED_RELATIONS:
         through = Place._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
         m2m_changed.connect(_relation_changed, sender=through, dispatch_uid=f"index-{name}-changed")
+    post_save.connect(search.forget_terms, sender=Term, dispatch_uid="terms-saved")
+    post_delete.connect(search.forget_terms, sender=Term, dispatch_uid="terms-deleted")
     pre_delete.connect(_term_deleting, sender=Term, dispatch_uid="index-term-deleting")
     post_delete.connect(_term_deleted, sender=Term, dispatch_uid="index-term-deleted")

@@ -14,6 +14,7 @@ def sync_vocabularies(*, using: str = "default") -> int:
     Returns the number of terms created.
     """
     from directory.models import Term
+    from directory.search import forget_terms
 
     data = json.loads(VOCABULARIES_FILE.read_text(encoding="utf-8"))["vocabularies"]
     existing = set(Term.objects.using(using).values_list("vocabulary", "code"))
@@ -35,4 +36,5 @@ def sync_vocabularies(*, using: str = "default") -> int:
             )
     with transaction.atomic(using=using):
         Term.objects.using(using).bulk_create(missing)
+        forget_terms()
     return len(missing)

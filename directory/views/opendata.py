@@ -18,8 +18,8 @@ from aiguillage.lib.ods import write_ods
 from directory.forms import SearchForm
 from directory.importers.files import export_file
 from directory.importers.registry import FORMATS
-from directory.models import Place, PlaceStatus, Term
-from directory.search import SearchQuery, search
+from directory.models import Place, PlaceStatus
+from directory.search import SearchQuery, all_terms, search
 from territory.lookup import resolve_commune
 
 BFC_SOURCE = "mednum-bfc"
@@ -171,7 +171,7 @@ RESULT_COLUMNS = [
 
 
 def _result_rows(request: HttpRequest) -> tuple[list[list], str] | None:
-    terms = list(Term.objects.all())
+    terms = all_terms()
     form = SearchForm(request.GET, terms=terms)
     if not form.is_valid():
         return None

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_safe
 from aiguillage.lib import opening_hours
 from directory.access import can_edit_place
 from directory.forms import SearchForm
-from directory.models import Place, PlaceStatus, Term
-from directory.search import SearchQuery, SearchResult, search
+from directory.models import Place, PlaceStatus
+from directory.search import SearchQuery, SearchResult, all_terms, search
 from territory.lookup import resolve_commune
 from territory.models import Commune
 
@@ -43,7 +43,7 @@ def _chosen_commune(params: QueryDict) -> Commune | None:
 
 
 def _search_context(request: HttpRequest, *, detail: bool = False) -> tuple[dict, int]:
-    terms = list(Term.objects.all())
+    terms = all_terms()
     params = request.GET
     chosen = _chosen_commune(params)
     if chosen is not None and not params.get("ou", "").strip():

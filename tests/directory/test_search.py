@@ -104,3 +104,21 @@ def test_it_paginates(db, settings):
 def test_places_outside_the_served_territory_are_found_near_the_border(db):
     make_place(name="Fablab d'Autun", commune=AUTUN, equipment=("3d_printer",))
     assert _search(need="imprimante 3D", commune=Commune.objects.get(code=LUZY), radius_km=50) == ["Fablab d'Autun"]
+
+
+def test_pages_follow_distance_then_name_even_where_many_places_are_as_far(db):
+    # Twelve places at the same point (the same rounded distance) and a few farther: names decide among the twelve.
+    names = [f"Lieu {letter}" for letter in "LKJIHGFEDCBA"]
+    for name in names:
+        make_place(name=name, commune=LUZY, equipment=("3d_printer",))
+    for offset, name in enumerate(["Plus loin 1", "Plus loin 2", "Plus loin 3"], start=1):
+        luzy = Commune.objects.get(code=LUZY)
+        make_place(name=name, commune=LUZY, latitude=luzy.latitude + offset * 0.05, equipment=("3d_printer",))
+    luzy = Commune.objects.get(code=LUZY)
+    everything = sorted(names) + ["Plus loin 1", "Plus loin 2", "Plus loin 3"]
+    for size in (1, 4, 5, 20):
+        pages = []
+        for page in range(1, -(-len(everything) // size) + 1):
+            query = SearchQuery(need="imprimante 3D", commune=luzy, radius_km=30, page=page)
+            pages += [hit.place.name for hit in search(query, page_size=size).hits]
+        assert pages == everything
