@@ -320,8 +320,9 @@ def _after_bulk_load() -> None:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Operator, Place]):
                 cursor.execute(sql)
-            # Autovacuum would analyse the new rows within a minute; do it now so plans are settled.
-            cursor.execute("ANALYZE")
+            # Autovacuum would vacuum and analyse the new rows within a minute (PostgreSQL 13 and later vacuum
+            # tables that only grow, too); do it now so that plans and index-only scans are settled.
+            cursor.execute("VACUUM ANALYZE")
 
 
 def sample_communes(communes: Sequence[CommunePoint], *, seed: int, size: int, required: Sequence[str]) -> list[str]:

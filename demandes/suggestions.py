@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.utils import timezone
 
 from aiguillage.lib.geo import bounding_box, haversine_km
@@ -23,6 +23,7 @@ from directory.index import Profile
 from directory.models import Place, PlacePoint, PlaceStatus, Term, Vocabulary
 from directory.search import ID_CHUNK
 from routing.engine import (
+    PRODUCTION_RUN,
     Candidate,
     RoutingRequest,
     RoutingResult,
@@ -30,6 +31,7 @@ from routing.engine import (
     Stop,
     max_distance,
     needed_codes,
+    production_required,
     route,
     score_ceiling,
 )
@@ -136,68 +138,100 @@ def _term_ids(table: TermTable, services: frozenset[str], equipment: frozenset[s
     return sorted(table.ids[key] for key in wanted if key in table.ids)
 
 
-def _distances_within(term_ids: list[int], commune: Commune, km: float) -> dict[int, float]:
+def _rows(sql: str, params: Sequence[object]) -> list[tuple]:
+    # Plain SQL on two hot paths: building the same ORM query was a good part of a suggestion's time.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _found_within(term_ids: list[int], commune: Commune, km: float) -> dict[int, tuple[float, frozenset[int]]]:
     """Places with one of the terms at a point (their own or a stop) at most km away (road factor included).
 
-    Each with the distance of its nearest point: never more than what the engine will measure (which, for an
-    itinerant unit, counts its stops only).
+    Each with the distance of its nearest point (never more than what the engine will measure: for an
+    itinerant unit, it counts the stops only) and which of the terms it has.
     """
     road_factor = max(settings.ROAD_FACTOR, 1e-9)
     box = bounding_box(commune.latitude, commune.longitude, km / road_factor)
-    near = PlacePoint.objects.filter(
-        term_id__in=term_ids,
-        latitude__range=(box.min_lat, box.max_lat),
-        longitude__range=(box.min_lon, box.max_lon),
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('place_id')}, {quote('term_id')}, {quote('latitude')}, {quote('longitude')} "
+        f"FROM {quote(PlacePoint._meta.db_table)} WHERE {quote('term_id')} IN ({_marks(term_ids)}) "
+        f"AND {quote('latitude')} BETWEEN %s AND %s AND {quote('longitude')} BETWEEN %s AND %s"
     )
+    params: list[object] = [*term_ids, box.min_lat, box.max_lat, box.min_lon, box.max_lon]
     covered = index.bands(box.min_lon, box.max_lon)
     if covered is not None:
-        near = near.filter(band__in=covered)
+        sql += f" AND {quote('band')} IN ({_marks(covered)})"
+        params += covered
     origin_latitude, origin_longitude = commune.latitude, commune.longitude
     # A hair of slack: the engine measures again and keeps only what is truly within reach.
     limit = km + 1e-6
-    found: dict[int, float] = {}
-    for pk, latitude, longitude in near.order_by().values_list("place_id", "latitude", "longitude"):
+    distances: dict[int, float] = {}
+    terms: dict[int, set[int]] = {}
+    for pk, term_id, latitude, longitude in _rows(sql, params):
         distance = haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor
-        if distance <= limit and distance < found.get(pk, math.inf):
-            found[pk] = distance
-    return found
+        if distance <= limit:
+            if distance < distances.get(pk, math.inf):
+                distances[pk] = distance
+            terms.setdefault(pk, set()).add(term_id)
+    return {pk: (distance, frozenset(terms[pk])) for pk, distance in distances.items()}
 
 
-def _remote_ids(term_ids: list[int]) -> set[int]:
-    remote = Place.objects.filter(is_remote=True).filter(
-        Exists(PlacePoint.objects.filter(place_id=OuterRef("pk"), term_id__in=term_ids))
+def _candidate_rows(condition: str, params: Sequence[object]) -> list[tuple]:
+    quote = connection.ops.quote_name
+    place, commune = quote(Place._meta.db_table), quote(Commune._meta.db_table)
+    columns = ", ".join(
+        [
+            f"{place}.{quote('id')}",
+            f"{place}.{quote('name')}",
+            f"{commune}.{quote('code')}",
+            f"{commune}.{quote('name')}",
+        ]
+        + [
+            f"{place}.{quote(name)}"
+            for name in ("latitude", "longitude", "status", "is_remote", "verified", "date_maj", "profile")
+        ]
     )
-    return set(remote.order_by().values_list("pk", flat=True))
+    join = f"{commune}.{quote('id')} = {place}.{quote('commune_id')}"
+    return _rows(
+        f"SELECT {columns} FROM {place} INNER JOIN {commune} ON {join} "
+        f"WHERE {place}.{quote('status')} = %s AND {condition}",
+        [PlaceStatus.OPEN.value, *params],
+    )
 
 
-def _candidates(ids: Iterable[int], table: TermTable) -> list[Candidate]:
-    """The open places among ids as the engine sees them: one query, their profile holding their relations."""
-    ids = sorted(ids)
-    rows: list[tuple] = []
-    for start in range(0, len(ids), ID_CHUNK):
-        rows.extend(
-            Place.objects.filter(pk__in=ids[start : start + ID_CHUNK], status=PlaceStatus.OPEN)
-            .order_by()
-            .values_list(
-                "pk",
-                "name",
-                "commune__code",
-                "commune__name",
-                "latitude",
-                "longitude",
-                "status",
-                "is_remote",
-                "verified",
-                "date_maj",
-                "profile",
-            )
+def _candidates(ids: Iterable[int] | None, table: TermTable, term_ids: Sequence[int] = ()) -> list[Candidate]:
+    """The open places among ids (None: the remote ones offering one of term_ids) as the engine sees them,
+    their profile holding their relations: one query."""
+    quote = connection.ops.quote_name
+    place = quote(Place._meta.db_table)
+    if ids is None:
+        point = quote(PlacePoint._meta.db_table)
+        offers = (
+            f"EXISTS (SELECT 1 FROM {point} WHERE {point}.{quote('place_id')} = {place}.{quote('id')} "
+            f"AND {point}.{quote('term_id')} IN ({_marks(term_ids)}))"
         )
+        # The bare column, as the partial index on remote places is written (SQLite would not use it for "= 1").
+        rows = _candidate_rows(f"{place}.{quote('is_remote')} AND {offers}", list(term_ids))
+    else:
+        wanted = sorted(ids)
+        rows = []
+        for start in range(0, len(wanted), ID_CHUNK):
+            chunk = wanted[start : start + ID_CHUNK]
+            rows += _candidate_rows(f"{place}.{quote('id')} IN ({_marks(chunk)})", chunk) if chunk else []
     codes = table.codes
     today = timezone.localdate()
     candidates = []
     for pk, name, commune_code, commune_name, latitude, longitude, status, is_remote, verified, date_maj, text in rows:
         profile = Profile.load(text)
         confirmed = frozenset(codes[kind] for kind, ok in profile.equipment if ok and kind in codes)
+        if isinstance(date_maj, str):  # SQLite gives dates as text
+            date_maj = dt.date.fromisoformat(date_maj)
         candidates.append(
             Candidate(
                 id=pk,
@@ -215,9 +249,9 @@ def _candidates(ids: Iterable[int], table: TermTable) -> list[Candidate]:
                     codes[kind] for kind, ok in profile.equipment if not ok and kind in codes
                 )
                 - confirmed,
-                is_remote=is_remote,
+                is_remote=bool(is_remote),
                 stops=tuple(Stop(commune_name=stop, latitude=lat, longitude=lon) for stop, lat, lon in profile.stops),
-                verified=verified,
+                verified=bool(verified),
                 days_since_update=(today - date_maj).days if isinstance(date_maj, dt.date) else None,
             )
         )
@@ -238,7 +272,10 @@ def load_candidates(
     term_ids = _term_ids(table, services, equipment)
     if not term_ids:
         return []
-    return _candidates(_distances_within(term_ids, commune, max_km).keys() | _remote_ids(term_ids), table)
+    near = _candidates(_found_within(term_ids, commune, max_km).keys(), table)
+    ids = {candidate.id for candidate in near}
+    remote = [candidate for candidate in _candidates(None, table, term_ids) if candidate.id not in ids]
+    return sorted(near + remote, key=lambda candidate: candidate.id)
 
 
 def suggest(
@@ -273,33 +310,57 @@ def suggest(
     )
     services, equipment = needed_codes(request.needs)
     term_ids = _term_ids(table, services, equipment) if needs else []
+    required: list[int] = []
+    if term_ids and production_required(request, config):
+        # Only places doing production runs can answer (a hard rule): read only those that also offer the need.
+        required = _term_ids(table, frozenset({PRODUCTION_RUN}), frozenset())
+        if not required:
+            term_ids = []
     if not term_ids:
         return route(request, [], config)
     reach = max_distance(request, config)
-    remote = _remote_ids(term_ids)
-    result = route(request, _candidates(remote, table), config)
-    loaded = set(remote)
-    queue: list[tuple[float, int]] = []  # (distance of the nearest point, place) found but not read yet
+    by_need = [frozenset(_term_ids(table, need.services, need.equipment)) for need in request.needs]
+    wanted, offered = frozenset(required), frozenset(term_ids)
+    looked_up = sorted(offered | wanted)
+
+    def ceiling(distance: float, terms: frozenset[int]) -> float:
+        """The best a place this far with these terms could score (the margin covers rounding)."""
+        covered = sum(1 for ids in by_need if not ids.isdisjoint(terms)) / len(by_need)
+        return score_ceiling(distance - 1e-3, request, config, covered=covered)
+
+    remote = _candidates(None, table, term_ids)
+    result = route(request, remote, config)
+    loaded = {candidate.id for candidate in remote}
+    queue: list[tuple[float, int]] = []  # (minus the best score it could reach, place) found but not read yet
     radius = reach * FIRST_CIRCLE_FRACTION
 
-    def settled(distance: float) -> bool:
-        """No place at least this far can enter the list any more (the margin covers rounding)."""
+    def settled(best_possible: float) -> bool:
+        """Whether a place that can score at most this can no longer enter the list."""
         full = len(result.suggestions) == request.limit
-        return full and score_ceiling(distance - 1e-3, request, config) <= result.suggestions[-1].score
+        return full and best_possible <= result.suggestions[-1].score
 
     while True:
         radius = min(radius, reach)
-        within = _distances_within(term_ids, commune, radius)
-        queue = sorted({*queue, *((km, pk) for pk, km in within.items() if pk not in loaded)})
+        within = _found_within(looked_up, commune, radius)
+        if wanted:
+            # A hard rule (production runs): the others could never be suggested.
+            within = {
+                pk: found
+                for pk, found in within.items()
+                if not wanted.isdisjoint(found[1]) and not offered.isdisjoint(found[1])
+            }
+        fresh = ((-ceiling(km, terms), pk) for pk, (km, terms) in within.items() if pk not in loaded)
+        queue = sorted({*queue, *fresh})
         chunk = FIRST_CHUNK
-        while queue and not settled(queue[0][0]):
+        while queue and not settled(-queue[0][0]):
             batch, queue = queue[:chunk], queue[chunk:]
             loaded.update(pk for _, pk in batch)
             kept = [suggestion.candidate for suggestion in result.suggestions]
             # The best of everything read so far is the best of the last best and the new ones.
             result = route(request, kept + _candidates((pk for _, pk in batch), table), config)
             chunk *= 2
-        if queue or radius >= reach or settled(radius):
+        # Every place not found yet is beyond the radius, whatever it offers.
+        if radius >= reach or settled(score_ceiling(radius - 1e-3, request, config)):
             break
         # Where places are few, the whole reach at once costs less than more circles.
         projected = len(within) * (reach / radius) ** 2 if radius > 0 else 0.0

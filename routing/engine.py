@@ -157,12 +157,17 @@ def max_distance(request: RoutingRequest, settings: RoutingSettings = DEFAULT_SE
 
 
 def score_ceiling(
-    distance_km: float | None, request: RoutingRequest, settings: RoutingSettings = DEFAULT_SETTINGS
+    distance_km: float | None,
+    request: RoutingRequest,
+    settings: RoutingSettings = DEFAULT_SETTINGS,
+    *,
+    covered: float = 1.0,
 ) -> float:
-    """The highest score any place at least distance_km away could reach (None: a remote service).
+    """The highest score a place at least distance_km away could reach (None: a remote service).
 
-    Every need covered and a record as fresh as can be: no place that far can score more. Callers that
-    feed candidates nearest first stop once this falls below the last suggestion kept.
+    ``covered`` is the share of the needs the place could cover at best (1 when unknown). A record as
+    fresh as can be: no such place can score more. Callers that feed candidates best first stop once
+    this falls below the last suggestion kept.
     """
     reach_km = max_distance(request, settings)
     if distance_km is None:
@@ -172,7 +177,7 @@ def score_ceiling(
     else:
         proximity = max(0.0, 1.0 - max(0.0, distance_km) / reach_km)
     return (
-        max(0.0, settings.weight_fit)
+        max(0.0, settings.weight_fit) * covered
         + max(0.0, settings.weight_distance) * proximity
         + max(0.0, settings.weight_freshness)
     )

@@ -103,9 +103,9 @@ def test_reading_the_nearest_first_gives_what_the_whole_reach_gives(db, monkeypa
             is_remote=rng.random() < 0.05,
         )
     radii: list[float] = []
-    read = suggestions._distances_within
+    read = suggestions._found_within
     monkeypatch.setattr(
-        suggestions, "_distances_within", lambda ids, commune, km: radii.append(km) or read(ids, commune, km)
+        suggestions, "_found_within", lambda ids, commune, km: radii.append(km) or read(ids, commune, km)
     )
     index = suggestions.categories()
     table = suggestions.TermTable.load()
