@@ -9,6 +9,7 @@ from typing import Any
 P95_TARGET_MS = 50.0
 GROWTH_TARGET = 2.0
 PAGE_LIMIT_KB = 100
+SUGGESTIONS_P95_TARGET_MS = 20.0
 
 
 def measured(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -54,6 +55,7 @@ def verdicts(databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "passed": growth <= GROWTH_TARGET,
                 }
             )
+        checks += _suggestion_verdicts(name, database["sizes"], sizes)
         heavy = sorted(
             {
                 page
@@ -69,6 +71,38 @@ def verdicts(databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "check_fr": f"chaque page publique ≤ {PAGE_LIMIT_KB} Ko transférés (hors tuiles)",
                 "value": ", ".join(heavy) if heavy else "all under",
                 "passed": not heavy,
+            }
+        )
+    return checks
+
+
+def _suggestion_verdicts(name: str, figures: dict[str, Any], sizes: list[str]) -> list[dict[str, Any]]:
+    """Suggestions (issue "Demandes et aiguillage"): p95 in process under 20 ms at the smallest size, and a cost
+    that grows less than the directory (sub-linear: the p95 ratio below the ratio of sizes)."""
+    p95 = {size: figures[size]["suggestions"]["in_process"]["p95"] for size in sizes if "suggestions" in figures[size]}
+    if not p95:
+        return []
+    smallest, largest = min(p95, key=int), max(p95, key=int)
+    checks = [
+        {
+            "database": name,
+            "check": f"suggestions p95 in process at {int(smallest):,} places < {SUGGESTIONS_P95_TARGET_MS:.0f} ms",
+            "check_fr": f"suggestions : p95 en processus à {_fr(int(smallest))} lieux "
+            f"< {SUGGESTIONS_P95_TARGET_MS:.0f} ms",
+            "value": f"{p95[smallest]:.1f} ms",
+            "passed": p95[smallest] < SUGGESTIONS_P95_TARGET_MS,
+        }
+    ]
+    if largest != smallest:
+        growth, size_ratio = p95[largest] / p95[smallest], int(largest) / int(smallest)
+        checks.append(
+            {
+                "database": name,
+                "check": f"suggestions p95 {int(largest):,} / p95 {int(smallest):,} < {size_ratio:.0f} (sub-linear)",
+                "check_fr": f"suggestions : p95 à {_fr(int(largest))} / p95 à {_fr(int(smallest))} "
+                f"< {size_ratio:.0f} (sous-linéaire)",
+                "value": f"{growth:.2f}",
+                "passed": growth < size_ratio,
             }
         )
     return checks

@@ -142,3 +142,14 @@ def test_the_rebuild_command_says_what_it_did(db, capsys):
 )
 def test_a_box_covers_the_longitude_bands_it_crosses(west, east, expected):
     assert index.bands(west, east) == expected
+
+
+def test_the_check_says_when_the_index_is_behind(db, capsys):
+    make_place(commune=LUZY, equipment=("3d_printer",))
+    call_command("rebuild_search_index", "--check")
+    assert "à jour" in capsys.readouterr().out
+    PlacePoint.objects.filter(term__code="3d_printer").delete()  # a direct write, past the signals
+    with pytest.raises(SystemExit):
+        call_command("rebuild_search_index", "--check")
+    assert "n'est pas à jour" in capsys.readouterr().out
+    assert not PlacePoint.objects.filter(term__code="3d_printer").exists()  # --check changes nothing
