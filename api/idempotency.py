@@ -13,11 +13,14 @@ import hmac
 import json
 import re
 
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from pydantic import BaseModel
 
 from accounts.models import ApiToken
+from demandes.intake import Created
+from demandes.links import tracking_url
 from demandes.models import IdempotentSubmission
 
 HEADER = "Idempotency-Key"
@@ -77,3 +80,31 @@ def previous(token: ApiToken, key: str) -> IdempotentSubmission | None:
     now = timezone.now()
     IdempotentSubmission.objects.filter(created_at__lt=now - RETENTION).delete()
     return IdempotentSubmission.objects.filter(token=token, key=key, created_at__gte=now - RETENTION).first()
+
+
+class SentTwice(Exception):
+    """The same key came twice at once and the other sending was recorded first."""
+
+
+def remember(
+    *, token: ApiToken, key: str, digest: str, created: Created, secret: str, answer: dict[str, object]
+) -> None:
+    """Keep the answer given with this key (its tracking key sealed); SentTwice if another sending holds the key."""
+    try:
+        with transaction.atomic():
+            IdempotentSubmission.objects.create(
+                token=token,
+                key=key,
+                fingerprint=digest,
+                request=created.request,
+                sealed_tracking_key=seal(created.tracking_key, secret=secret, key=key),
+                answer=answer,
+            )
+    except IntegrityError:
+        raise SentTwice from None
+
+
+def first_answer(earlier: IdempotentSubmission, secret: str) -> dict[str, object]:
+    """The answer given the first time, its private tracking link rebuilt."""
+    tracking_key = unseal(earlier.sealed_tracking_key, secret=secret, key=earlier.key)
+    return {**earlier.answer, "tracking_url": tracking_url(earlier.answer["reference"], tracking_key)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -29,8 +29,7 @@ from api.schemas import (
 )
 from api.security import CacheThrottle, OrganisationToken, requests_limit, suggestions_limit, token_subject
 from demandes import suggestions
-from demandes.intake import create_request
-from demandes.links import tracking_url
+from demandes.intake import Created, create_request
 from demandes.models import Channel, IdempotentSubmission, NeedCategory, RequestNeed
 from directory.models import Place, Term, Vocabulary
 from routing.engine import RoutingResult
@@ -325,38 +324,12 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
                 organisation=token.organisation,
                 needs=resolved.needs,
             )
-            links = (
-                RequestNeed.objects.filter(request=created.request)
-                .select_related("category")
-                .order_by("category__position")
-            )
-            body = RequestCreatedOut(
-                reference=created.request.reference,
-                status=created.request.status,
-                needs=[
-                    NeedOut(code=link.category.code, label=link.category.label, evidence=link.evidence)
-                    for link in links
-                ],
-                tracking_url=created.tracking_url,
-                unmet=created.request.unmet,
-            )
+            body = _created_answer(created)
             if key is not None:
                 answer = body.model_dump(exclude={"tracking_url"})
-                sealed = idempotency.seal(created.tracking_key, secret=secret, key=key)
-                try:
-                    with transaction.atomic():
-                        IdempotentSubmission.objects.create(
-                            token=token,
-                            key=key,
-                            fingerprint=digest,
-                            request=created.request,
-                            sealed_tracking_key=sealed,
-                            answer=answer,
-                        )
-                except IntegrityError:
-                    # The same key sent twice at once: the other one won; this request is undone, emails included.
-                    raise _SentTwice from None
-    except _SentTwice:
+                idempotency.remember(token=token, key=key, digest=digest, created=created, secret=secret, answer=answer)
+    except idempotency.SentTwice:
+        # The other sending won; this one is undone, emails included, and gets the other's answer.
         earlier = idempotency.previous(token, key or "")
         if earlier is None:
             return api.create_response(request, {"detail": idempotency.OTHER_BODY, "errors": []}, status=409)
@@ -365,17 +338,23 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
     return api.create_response(request, body.model_dump(), status=201)
 
 
-class _SentTwice(Exception):
-    pass
+def _created_answer(created: Created) -> RequestCreatedOut:
+    links = (
+        RequestNeed.objects.filter(request=created.request).select_related("category").order_by("category__position")
+    )
+    return RequestCreatedOut(
+        reference=created.request.reference,
+        status=created.request.status,
+        needs=[NeedOut(code=link.category.code, label=link.category.label, evidence=link.evidence) for link in links],
+        tracking_url=created.tracking_url,
+        unmet=created.request.unmet,
+    )
 
 
 def _replay(request: HttpRequest, earlier: IdempotentSubmission, digest: str, secret: str) -> HttpResponse:
     """The first answer again, or a conflict when the key came with another body."""
     if earlier.fingerprint != digest:
         return api.create_response(request, {"detail": idempotency.OTHER_BODY, "errors": []}, status=409)
-    reference = earlier.answer["reference"]
-    tracking_key = idempotency.unseal(earlier.sealed_tracking_key, secret=secret, key=earlier.key)
-    body = {**earlier.answer, "tracking_url": tracking_url(reference, tracking_key)}
-    response = api.create_response(request, body, status=201)
+    response = api.create_response(request, idempotency.first_answer(earlier, secret), status=201)
     response["Idempotent-Replayed"] = "true"
     return response

@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from aiguillage.lib.geo import bounding_box, haversine_km
 from demandes.models import NeedCategory, Request
 from directory import index
 from directory.index import Profile
@@ -62,17 +61,16 @@ class TermTable:
     @classmethod
     def load(cls) -> "TermTable":
         """From the cache (a minute at most, dropped when a term is saved), else from the database."""
-        cached = cache.get(TERM_TABLE_KEY)
-        if isinstance(cached, cls):
-            return cached
+        return cache.get_or_set(TERM_TABLE_KEY, cls._read, timeout=CATEGORIES_TTL_SECONDS)
+
+    @classmethod
+    def _read(cls) -> "TermTable":
         rows = Term.objects.filter(vocabulary__in=ROUTED_VOCABULARIES).values_list("pk", "vocabulary", "code", "label")
-        table = cls(
+        return cls(
             codes={pk: code for pk, _, code, _ in rows},
             ids={(vocabulary, code): pk for pk, vocabulary, code, _ in rows},
             labels={code: label for _, _, code, label in rows},
         )
-        cache.set(TERM_TABLE_KEY, table, timeout=CATEGORIES_TTL_SECONDS)
-        return table
 
 
 def routing_settings(table: TermTable | None = None) -> RoutingSettings:
@@ -88,20 +86,18 @@ def routing_settings(table: TermTable | None = None) -> RoutingSettings:
     )
 
 
-def categories(queryset: Iterable[NeedCategory] | None = None) -> dict[str, tuple[NeedCategory, Category]]:
+def categories() -> dict[str, tuple[NeedCategory, Category]]:
     """Each active need category as (row, engine category), by code.
 
     The thesaurus is read on every qualification and every API call: it is kept in the cache for a
     minute, and dropped from it as soon as a category, its links or a term is saved here.
     """
-    if queryset is None:
-        cached = cache.get(CATEGORIES_KEY)
-        if cached is not None:
-            return cached
-    rows = queryset if queryset is not None else NeedCategory.objects.filter(active=True)
-    rows = NeedCategory.objects.filter(pk__in=[row.pk for row in rows]) if queryset is not None else rows
+    return cache.get_or_set(CATEGORIES_KEY, _read_categories, timeout=CATEGORIES_TTL_SECONDS)
+
+
+def _read_categories() -> dict[str, tuple[NeedCategory, Category]]:
     result = {}
-    for row in rows.prefetch_related("services", "equipment"):
+    for row in NeedCategory.objects.filter(active=True).prefetch_related("services", "equipment"):
         result[row.code] = (
             row,
             Category(
@@ -114,8 +110,6 @@ def categories(queryset: Iterable[NeedCategory] | None = None) -> dict[str, tupl
                 production_run=row.production_run,
             ),
         )
-    if queryset is None:
-        cache.set(CATEGORIES_KEY, result, timeout=CATEGORIES_TTL_SECONDS)
     return result
 
 
@@ -155,8 +149,8 @@ def _found_within(term_ids: list[int], commune: Commune, km: float) -> dict[int,
     Each with the distance of its nearest point (never more than what the engine will measure: for an
     itinerant unit, it counts the stops only) and which of the terms it has.
     """
-    road_factor = max(settings.ROAD_FACTOR, 1e-9)
-    box = bounding_box(commune.latitude, commune.longitude, km / road_factor)
+    area = index.Area.around(commune.latitude, commune.longitude, km)
+    box = area.box
     quote = connection.ops.quote_name
     sql = (
         f"SELECT {quote('place_id')}, {quote('term_id')}, {quote('latitude')}, {quote('longitude')} "
@@ -164,18 +158,14 @@ def _found_within(term_ids: list[int], commune: Commune, km: float) -> dict[int,
         f"AND {quote('latitude')} BETWEEN %s AND %s AND {quote('longitude')} BETWEEN %s AND %s"
     )
     params: list[object] = [*term_ids, box.min_lat, box.max_lat, box.min_lon, box.max_lon]
-    covered = index.bands(box.min_lon, box.max_lon)
-    if covered is not None:
-        sql += f" AND {quote('band')} IN ({_marks(covered)})"
-        params += covered
-    origin_latitude, origin_longitude = commune.latitude, commune.longitude
-    # A hair of slack: the engine measures again and keeps only what is truly within reach.
-    limit = km + 1e-6
+    if area.bands is not None:
+        sql += f" AND {quote('band')} IN ({_marks(area.bands)})"
+        params += area.bands
     distances: dict[int, float] = {}
     terms: dict[int, set[int]] = {}
     for pk, term_id, latitude, longitude in _rows(sql, params):
-        distance = haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor
-        if distance <= limit:
+        distance = area.distance(latitude, longitude)
+        if distance is not None:
             if distance < distances.get(pk, math.inf):
                 distances[pk] = distance
             terms.setdefault(pk, set()).add(term_id)
@@ -205,25 +195,31 @@ def _candidate_rows(condition: str, params: Sequence[object]) -> list[tuple]:
     )
 
 
-def _candidates(ids: Iterable[int] | None, table: TermTable, term_ids: Sequence[int] = ()) -> list[Candidate]:
-    """The open places among ids (None: the remote ones offering one of term_ids) as the engine sees them,
-    their profile holding their relations: one query."""
+def _candidates(ids: Iterable[int], table: TermTable) -> list[Candidate]:
+    """The open places among ids as the engine sees them, their profile holding their relations."""
     quote = connection.ops.quote_name
     place = quote(Place._meta.db_table)
-    if ids is None:
-        point = quote(PlacePoint._meta.db_table)
-        offers = (
-            f"EXISTS (SELECT 1 FROM {point} WHERE {point}.{quote('place_id')} = {place}.{quote('id')} "
-            f"AND {point}.{quote('term_id')} IN ({_marks(term_ids)}))"
-        )
-        # The bare column, as the partial index on remote places is written (SQLite would not use it for "= 1").
-        rows = _candidate_rows(f"{place}.{quote('is_remote')} AND {offers}", list(term_ids))
-    else:
-        wanted = sorted(ids)
-        rows = []
-        for start in range(0, len(wanted), ID_CHUNK):
-            chunk = wanted[start : start + ID_CHUNK]
-            rows += _candidate_rows(f"{place}.{quote('id')} IN ({_marks(chunk)})", chunk) if chunk else []
+    wanted = sorted(ids)
+    rows = []
+    for start in range(0, len(wanted), ID_CHUNK):
+        chunk = wanted[start : start + ID_CHUNK]
+        rows += _candidate_rows(f"{place}.{quote('id')} IN ({_marks(chunk)})", chunk)
+    return _as_candidates(rows, table)
+
+
+def _remote_candidates(term_ids: Sequence[int], table: TermTable) -> list[Candidate]:
+    """The open remote places offering one of the terms, wherever they are."""
+    quote = connection.ops.quote_name
+    place, point = quote(Place._meta.db_table), quote(PlacePoint._meta.db_table)
+    offers = (
+        f"EXISTS (SELECT 1 FROM {point} WHERE {point}.{quote('place_id')} = {place}.{quote('id')} "
+        f"AND {point}.{quote('term_id')} IN ({_marks(term_ids)}))"
+    )
+    # The bare column, as the partial index on remote places is written (SQLite would not use it for "= 1").
+    return _as_candidates(_candidate_rows(f"{place}.{quote('is_remote')} AND {offers}", list(term_ids)), table)
+
+
+def _as_candidates(rows: list[tuple], table: TermTable) -> list[Candidate]:
     codes = table.codes
     today = timezone.localdate()
     candidates = []
@@ -267,14 +263,17 @@ def load_candidates(
     max_km: float,
     table: TermTable | None = None,
 ) -> list[Candidate]:
-    """Open places offering one of the services or machines, within max_km (by a point or a stop), or remote."""
+    """Open places offering one of the services or machines, within max_km (by a point or a stop), or remote.
+
+    Everything within reach, read at once: what ``suggest`` must give the same answer as (tests compare them).
+    """
     table = table or TermTable.load()
     term_ids = _term_ids(table, services, equipment)
     if not term_ids:
         return []
     near = _candidates(_found_within(term_ids, commune, max_km).keys(), table)
     ids = {candidate.id for candidate in near}
-    remote = [candidate for candidate in _candidates(None, table, term_ids) if candidate.id not in ids]
+    remote = [candidate for candidate in _remote_candidates(term_ids, table) if candidate.id not in ids]
     return sorted(near + remote, key=lambda candidate: candidate.id)
 
 
@@ -328,7 +327,7 @@ def suggest(
         covered = sum(1 for ids in by_need if not ids.isdisjoint(terms)) / len(by_need)
         return score_ceiling(distance - 1e-3, request, config, covered=covered)
 
-    remote = _candidates(None, table, term_ids)
+    remote = _remote_candidates(term_ids, table)
     result = route(request, remote, config)
     loaded = {candidate.id for candidate in remote}
     queue: list[tuple[float, int]] = []  # (minus the best score it could reach, place) found but not read yet

@@ -22,8 +22,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 
+from aiguillage.lib.geo import BoundingBox, bounding_box, haversine_km
 from directory.models import Equipment, ItinerantStop, Place, PlacePoint, PlaceStatus
 
 BAND_DEGREES = 0.5
@@ -48,6 +50,30 @@ def bands(min_lon: float, max_lon: float) -> list[int] | None:
     if last - first + 1 > MAX_BANDS:
         return None
     return list(range(first, last + 1))
+
+
+@dataclass(frozen=True)
+class Area:
+    """What lies at most km from a point, road factor included: the box and longitude bands to read from the
+    index, and the distance of each point read (None when it is outside, in a corner of the box)."""
+
+    latitude: float
+    longitude: float
+    km: float
+    road_factor: float
+    box: BoundingBox
+    bands: list[int] | None
+
+    @classmethod
+    def around(cls, latitude: float, longitude: float, km: float) -> "Area":
+        road_factor = max(settings.ROAD_FACTOR, 1e-9)
+        box = bounding_box(latitude, longitude, km / road_factor)
+        return cls(latitude, longitude, km, road_factor, box, bands(box.min_lon, box.max_lon))
+
+    def distance(self, latitude: float, longitude: float) -> float | None:
+        km = haversine_km(self.latitude, self.longitude, latitude, longitude) * self.road_factor
+        # A hair of slack: whoever ranks the places measures again and keeps what is truly within reach.
+        return km if km <= self.km + 1e-6 else None
 
 
 @dataclass(frozen=True)

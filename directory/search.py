@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aiguillage.lib import opening_hours
-from aiguillage.lib.geo import bounding_box, haversine_km
 from aiguillage.lib.text import keywords
 from directory import index
 from directory.index import Profile
@@ -66,11 +65,7 @@ class SearchResult:
 def all_terms() -> list[Term]:
     """Every vocabulary term, as each search reads them: from the cache (a minute at most, dropped when a term
     is saved or deleted here), else from the database."""
-    terms = cache.get(TERMS_KEY)
-    if terms is None:
-        terms = list(Term.objects.all())
-        cache.set(TERMS_KEY, terms, timeout=60)
-    return terms
+    return cache.get_or_set(TERMS_KEY, lambda: list(Term.objects.all()), timeout=60)
 
 
 def forget_terms(**kwargs: object) -> None:
@@ -131,8 +126,8 @@ CARD_FIELDS = (
     "commune__name",
     "commune__code",
 )
-ID_CHUNK = 5000
-TERMS_KEY = "directory:terms"  # under every database's limit of parameters in one query
+ID_CHUNK = 5000  # under every database's limit of parameters in one query
+TERMS_KEY = "directory:terms"
 
 
 def _offering(vocabulary: str, term_ids: list[int], place_field: str = "pk") -> Exists:
@@ -156,11 +151,9 @@ def _filter_ids(query: SearchQuery, terms: list[Term]) -> dict[str, int] | None:
     return chosen
 
 
-def filter_places(query: SearchQuery, terms: list[Term]) -> tuple[QuerySet, list[Term], list[str]]:
-    """Public places matching the need and the filters, wherever they are."""
+def _everywhere(matched: list[Term], unmatched: list[str], chosen: dict[str, int]) -> QuerySet:
+    """Public places matching the need and the filters, wherever they are (a search without a commune)."""
     places = Place.objects.public()
-    need_terms = [term for term in terms if term.vocabulary in NEED_VOCABULARIES]
-    matched, unmatched = match_need(query.need, need_terms)
     if matched:
         by_vocabulary: dict[str, list[int]] = {}
         for term in matched:
@@ -169,15 +162,12 @@ def filter_places(query: SearchQuery, terms: list[Term]) -> tuple[QuerySet, list
         for vocabulary, ids in by_vocabulary.items():
             condition |= Q(_offering(vocabulary, ids))
         places = places.filter(condition)
-    elif unmatched:
+    else:
         for word in unmatched:
             places = places.filter(search_text__contains=word)
-    chosen = _filter_ids(query, terms)
-    if chosen is None:
-        return Place.objects.none(), matched, unmatched
     for vocabulary, term_id in chosen.items():
         places = places.filter(_offering(vocabulary, [term_id]))
-    return places, matched, unmatched
+    return places
 
 
 def _near(
@@ -193,14 +183,13 @@ def _near(
     Read from the search index: one index range per longitude band, whatever the size of the
     directory; an itinerant unit is as near as the nearest of its points (its base or a stop).
     """
-    road_factor = settings.ROAD_FACTOR
-    box = bounding_box(commune.latitude, commune.longitude, radius_km / road_factor)
+    area = index.Area.around(commune.latitude, commune.longitude, radius_km)
+    box = area.box
     points = PlacePoint.objects.filter(
         latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon)
     )
-    covered = index.bands(box.min_lon, box.max_lon)
-    if covered is not None:
-        points = points.filter(band__in=covered)
+    if area.bands is not None:
+        points = points.filter(band__in=area.bands)
     if matched:
         points = points.filter(term_id__in=[term.pk for term in matched])
     else:
@@ -210,10 +199,9 @@ def _near(
     for vocabulary, term_id in chosen.items():
         points = points.filter(_offering(vocabulary, [term_id], "place_id"))
     distances: dict[int, float] = {}
-    origin_latitude, origin_longitude = commune.latitude, commune.longitude
     for pk, latitude, longitude in points.order_by().values_list("place_id", "latitude", "longitude"):
-        km = haversine_km(origin_latitude, origin_longitude, latitude, longitude) * road_factor
-        if km <= radius_km and km < distances.get(pk, float("inf")):
+        km = area.distance(latitude, longitude)
+        if km is not None and km < distances.get(pk, float("inf")):
             distances[pk] = km
     return distances
 
@@ -304,7 +292,7 @@ def search(
             open_ids = _open_now(ordered, now)
             ordered = [pk for pk in ordered if pk in open_ids]
     else:
-        places, _, _ = filter_places(query, terms)
+        places = _everywhere(matched, unmatched, chosen)
         if query.open_now:
             candidates = list(places.order_by().values_list("pk", flat=True))
             open_ids = _open_now(candidates, now)

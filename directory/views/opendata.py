@@ -78,9 +78,10 @@ def _perimeter(name: str) -> QuerySet:
 def _open_data_stats() -> tuple[dict, int]:
     """Count and last update of each perimeter, and the MedNum BFC count: five passes over the whole table,
     kept a minute (the page is public; a minute's delay on a count is harmless)."""
-    cached = cache.get(OPEN_DATA_STATS_KEY)
-    if cached is not None:
-        return cached
+    return cache.get_or_set(OPEN_DATA_STATS_KEY, _count_open_data, timeout=60)
+
+
+def _count_open_data() -> tuple[dict, int]:
     stats = {}
     for name in PERIMETERS:
         for public_only in (False, True):
@@ -89,9 +90,7 @@ def _open_data_stats() -> tuple[dict, int]:
                 # Open-data formats leave out places closed for good.
                 places = places.exclude(status=PlaceStatus.CLOSED)
             stats[name, public_only] = places.aggregate(count=Count("pk"), last=Max("updated_at"))
-    found = (stats, Place.objects.filter(source=BFC_SOURCE).count())
-    cache.set(OPEN_DATA_STATS_KEY, found, timeout=60)
-    return found
+    return stats, Place.objects.filter(source=BFC_SOURCE).count()
 
 
 @require_safe

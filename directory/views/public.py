@@ -27,14 +27,9 @@ def _used_typologies() -> set[int]:
     Scanning every place on each search was most of a search's cost on a national directory
     (the benchmark); a minute of staleness in a filter list is harmless.
     """
-    cached = cache.get(USED_TYPOLOGIES_KEY)
-    if cached is None:
-        live = [PlaceStatus.OPEN, PlaceStatus.TEMPORARILY_CLOSED]
-        cached = set(
-            Place.typologies.through.objects.filter(place__status__in=live).values_list("term_id", flat=True).distinct()
-        )
-        cache.set(USED_TYPOLOGIES_KEY, cached, timeout=60)
-    return cached
+    live = [PlaceStatus.OPEN, PlaceStatus.TEMPORARILY_CLOSED]
+    rows = Place.typologies.through.objects.filter(place__status__in=live).values_list("term_id", flat=True)
+    return cache.get_or_set(USED_TYPOLOGIES_KEY, lambda: set(rows.distinct()), timeout=60)
 
 
 def _chosen_commune(params: QueryDict) -> Commune | None:
@@ -90,11 +85,7 @@ def _search_context(request: HttpRequest, *, detail: bool = False) -> tuple[dict
 
 def _public_count() -> int:
     """How many places the home page announces: counting a national directory on every visit cost more than the page."""
-    count = cache.get(PUBLIC_COUNT_KEY)
-    if count is None:
-        count = Place.objects.public().count()
-        cache.set(PUBLIC_COUNT_KEY, count, timeout=60)
-    return count
+    return cache.get_or_set(PUBLIC_COUNT_KEY, Place.objects.public().count, timeout=60)
 
 
 @require_safe
