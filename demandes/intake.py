@@ -29,6 +29,26 @@ class Created:
         return reverse("demandes:track", kwargs={"reference": self.request.reference, "key": self.tracking_key})
 
 
+# What the public form and the mediator's form both ask, under the names create_request takes.
+FORM_FIELDS = (
+    "description",
+    "commune",
+    "audience",
+    "situations",
+    "quantity",
+    "accessibility_needs",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "consent",
+)
+
+
+def form_fields(data: dict) -> dict:
+    """The cleaned data of an intake form, as create_request takes it."""
+    return {name: data[name] for name in FORM_FIELDS}
+
+
 def create_request(
     *,
     description: str,

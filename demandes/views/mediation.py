@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from demandes import access
 from demandes.forms import MediatorRequestForm
-from demandes.intake import create_request
+from demandes.intake import create_request, form_fields
 from demandes.models import Channel, Request
 
 
@@ -26,17 +26,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         membership = request.user.memberships.select_related("organisation").order_by("pk").first()
         created = create_request(
-            description=data["description"],
-            commune=data["commune"],
+            **form_fields(data),
             channel=Channel.MEDIATOR,
-            audience=data["audience"],
-            situations=data["situations"],
-            quantity=data["quantity"],
-            accessibility_needs=data["accessibility_needs"],
-            contact_name=data["contact_name"],
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"],
-            consent=data["consent"],
             recorded_by=request.user,
             organisation=membership.organisation if membership else None,
             note=data["note"],

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import throttle
 from demandes.forms import RequestForm
-from demandes.intake import create_request
+from demandes.intake import create_request, form_fields
 from demandes.models import Channel, OrientationStatus, Request, Status
 from demandes.references import hash_key
 
@@ -33,19 +33,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             if data["site_web"]:
                 return render(request, "demandes/received.html", {"reference": None})
-            created = create_request(
-                description=data["description"],
-                commune=data["commune"],
-                channel=Channel.WEB,
-                audience=data["audience"],
-                situations=data["situations"],
-                quantity=data["quantity"],
-                accessibility_needs=data["accessibility_needs"],
-                contact_name=data["contact_name"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                consent=data["consent"],
-            )
+            created = create_request(**form_fields(data), channel=Channel.WEB)
             context = {
                 "reference": created.request.reference,
                 "tracking_url": created.tracking_path,
