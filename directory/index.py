@@ -212,19 +212,17 @@ def rebuild() -> int:
     return len(ids)
 
 
+def _stored() -> tuple[list[tuple], dict[int, str]]:
+    points = PlacePoint.objects.values_list(*(name.removesuffix("_id") for name in POINT_COLUMNS))
+    ordered = sorted(points, key=lambda row: tuple(-1 if value is None else value for value in row))
+    return ordered, dict(Place.objects.values_list("pk", "profile"))
+
+
 def is_consistent() -> bool:
     """Whether the stored profiles and points are what a rebuild would write (for checks and tests)."""
-    before_points = sorted(
-        PlacePoint.objects.values_list("place_id", "term_id", "band", "latitude", "longitude"),
-        key=lambda row: tuple(-1 if value is None else value for value in row),
-    )
-    before_profiles = dict(Place.objects.values_list("pk", "profile"))
+    before = _stored()
     with transaction.atomic():
         rebuild()
-        after_points = sorted(
-            PlacePoint.objects.values_list("place_id", "term_id", "band", "latitude", "longitude"),
-            key=lambda row: tuple(-1 if value is None else value for value in row),
-        )
-        after_profiles = dict(Place.objects.values_list("pk", "profile"))
+        after = _stored()
         transaction.set_rollback(True)
-    return before_points == after_points and before_profiles == after_profiles
+    return before == after
