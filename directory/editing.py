@@ -35,7 +35,6 @@ def update_place(
     place: Place,
     actor: User,
     form: ModelForm,
-    opening_hours: str,
     equipment: BaseInlineFormSet,
     stops: BaseInlineFormSet,
 ) -> PlaceChange | None:
@@ -44,7 +43,6 @@ def update_place(
         Place.objects.select_for_update().filter(pk=place.pk).first()
         before = history.snapshot(place.pk)
         place = form.save(commit=False)
-        place.opening_hours = opening_hours
         _mark_verified(place, actor)
         place.save()
         form.save_m2m()

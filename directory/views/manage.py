@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from directory import editing, freshness, history
 from directory.access import can_edit_place, get_place_for_edit, require_coordinator
-from directory.edit_forms import EquipmentFormSet, HoursForm, PlaceEditForm, StopFormSet
+from directory.edit_forms import EquipmentFormSet, PlaceEditForm, StopFormSet
 from directory.models import Place, PlaceChange
 
 
@@ -20,19 +20,17 @@ def edit_place(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_place_for_edit(request.user, pk)
     data = request.POST if request.method == "POST" else None
     form = PlaceEditForm(data, instance=place)
-    hours = HoursForm(data, spec=place.opening_hours, prefix="horaires")
     equipment = EquipmentFormSet(
         data, instance=place, prefix="equipement", queryset=place.equipment.select_related("kind")
     )
     stops = StopFormSet(data, instance=place, prefix="etapes", queryset=place.stops.select_related("commune"))
     if request.method == "POST":
-        valid = [part.is_valid() for part in (form, hours, equipment, stops)]
+        valid = [part.is_valid() for part in (form, equipment, stops)]
         if all(valid):
             change = editing.update_place(
                 place=place,
                 actor=request.user,
                 form=form,
-                opening_hours=hours.cleaned_data["spec"],
                 equipment=equipment,
                 stops=stops,
             )
@@ -43,7 +41,7 @@ def edit_place(request: HttpRequest, pk: int) -> HttpResponse:
                 "Merci : elle est marquée à jour.",
             )
             return redirect("directory:edit_place", pk=place.pk)
-    context = {"place": place, "form": form, "hours": hours, "equipment": equipment, "stops": stops}
+    context = {"place": place, "form": form, "equipment": equipment, "stops": stops}
     return render(request, "directory/manage/edit.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -53,3 +53,9 @@ def axe_violations(page: Page) -> list[dict]:
         {"id": violation["id"], "impact": violation["impact"], "nodes": [n["target"] for n in violation["nodes"]]}
         for violation in result["violations"]
     ]
+
+
+def horizontal_overflow(page: Page, width: int = 320) -> int:
+    """How many pixels the page is wider than a ``width``-pixel screen (0: no horizontal scroll)."""
+    page.set_viewport_size({"width": width, "height": 740})
+    return int(page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))

@@ -8,7 +8,7 @@ from accounts.models import Role
 from directory.models import ErrorReport, PlaceChange
 from territory.models import Commune
 from tests.accounts.factories import PASSWORD, make_coordinator, make_user
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, horizontal_overflow
 from tests.factories import make_place
 
 LUZY = "58149"
@@ -94,3 +94,20 @@ def test_forms_and_dashboards_have_no_accessibility_violation(live_server, page:
         page.goto(live_server.url + url)
         found[name] = axe_violations(page)
     assert found == {name: [] for name in found}
+
+
+def test_the_week_grid_fits_a_small_phone_and_the_expert_field_takes_over(live_server, page: Page, fablab):
+    _log_in(page, live_server.url, "camille@fablab.example")
+    page.goto(live_server.url + f"/espace/lieux/{fablab.pk}/modifier/")
+    assert horizontal_overflow(page, 320) == 0
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert axe_violations(page) == []
+    expect(page.get_by_label("Horaires au format OpenStreetMap")).to_be_hidden()
+    page.get_by_text("Horaires particuliers (format OpenStreetMap)").click()
+    page.get_by_label("Horaires au format OpenStreetMap").fill("We[1] 14:00-18:00")
+    page.get_by_role("button", name="Enregistrer la fiche").click()
+    expect(page.get_by_role("status")).to_contain_text("Fiche enregistrée")
+    fablab.refresh_from_db()
+    assert fablab.opening_hours == "We[1] 14:00-18:00"
+    # The grid cannot show it: the page opens on the expert field, filled.
+    expect(page.get_by_label("Horaires au format OpenStreetMap")).to_have_value("We[1] 14:00-18:00")

@@ -2,6 +2,7 @@ import datetime as dt
 import html
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from accounts.models import Role
@@ -33,8 +34,14 @@ def _form_data(client, place) -> dict:
     assert response.status_code == 200
     form = response.context["form"]
     data = {}
-    for bound in [*form, *response.context["hours"]]:
+    for bound in form:
         value = bound.value()
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            for suffix, item in zip(widget.widgets_names, widget.decompress(value), strict=True):
+                if item not in (None, False, ""):
+                    data[bound.html_name + suffix] = "on" if item is True else str(item)
+            continue
         if value in (None, False, ""):
             continue
         if isinstance(value, list):
@@ -59,7 +66,7 @@ def _form_data(client, place) -> dict:
 def test_a_manager_changes_the_hours_of_their_place(client, fablab, manager):
     client.login(username="camille@fablab.example", password=PASSWORD)
     data = _form_data(client, fablab)
-    data.update({"horaires-d2_pm_start": "14:00", "horaires-d2_pm_end": "18:00", "horaires-closed_on_holidays": "on"})
+    data.update({"opening_hours_d2_pm_start": "14:00", "opening_hours_d2_pm_end": "18:00", "opening_hours_ph": "on"})
     response = client.post(reverse("directory:edit_place", kwargs={"pk": fablab.pk}), data)
     assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
     fablab.refresh_from_db()
@@ -102,9 +109,9 @@ def test_a_manager_adds_a_machine_and_an_itinerant_stop(client, fablab, manager)
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"horaires-d0_am_end": "08:00"}, "Lundi matin : la fermeture doit suivre l'ouverture."),
-        ({"horaires-d3_pm_start": "14:00"}, "Jeudi après-midi : indiquez l'ouverture et la fermeture."),
-        ({"horaires-advanced": "Mo 25:00-26:00"}, "Horaires illisibles"),
+        ({"opening_hours_d0_am_end": "08:00"}, "Lundi matin : la fermeture doit suivre l'ouverture."),
+        ({"opening_hours_d3_pm_start": "14:00"}, "Jeudi après-midi : indiquez l'ouverture et la fermeture."),
+        ({"opening_hours_osm": "Mo 25:00-26:00"}, "Horaires illisibles"),
         ({"email": "pas-une-adresse"}, "Saisissez une adresse électronique valide."),
         ({"etapes-0-commune_name": "Trifouillis-les-Oies", "etapes-0-position": "0"}, "Commune introuvable"),
     ],
