@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +107,8 @@ INSTALLED_APPS = [
     "demandes",
     "ninja",
     "api",
+    "mailer",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +121,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "aiguillage.urls"
@@ -211,10 +215,27 @@ EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
-EMAIL_BACKEND = os.getenv(
+# Every email goes through the persistent outbox (django-mailer): the web request only queues it,
+# `manage.py send_outbox` (cron, every minute) delivers it through OUTBOX_DELIVERY_BACKEND.
+EMAIL_BACKEND = "aiguillage.outbox.OutboxBackend"
+MAILER_EMAIL_BACKEND = os.getenv(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
+# Deliver right after the queuing transaction commits (tests and demonstrations only: the web
+# request would then wait for the mail server).
+OUTBOX_SEND_ON_COMMIT = envbool("OUTBOX_SEND_ON_COMMIT", "false")
+# A failed message is tried again after OUTBOX_RETRY_BASE_SECONDS × 4^attempts, at most OUTBOX_MAX_ATTEMPTS times.
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
+# Delivery records (without the message itself) are kept this many days.
+OUTBOX_LOG_RETENTION_DAYS = envint("OUTBOX_LOG_RETENTION_DAYS", 30)
+# The log keeps who and when, never the message body (personal data stays in one place).
+MAILER_EMAIL_LOG_MESSAGE_DATA = False
+# Several servers may run the send command at once: rows are locked one by one (SELECT … FOR UPDATE
+# NOWAIT). SQLite has no row locks, and runs on one machine: a lock file serialises the runs.
+MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+MAILER_LOCK_PATH = str(BASE_DIR / "var" / "send_outbox")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -265,3 +286,24 @@ MAP_TILES_URL = os.getenv("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{
 MAP_ATTRIBUTION = os.getenv(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs OpenStreetMap</a>'
 )
+
+# Content-Security-Policy (django-csp): scripts and styles come from our own static files only; a
+# page that needs an inline script gives it the request's nonce ({{ request.csp_nonce }}).
+# The map's tiles are the one outside origin; the widget view opens frame-ancestors for itself.
+_tiles = urlparse(MAP_TILES_URL)
+MAP_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", MAP_TILES_ORIGIN],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-src": ["'self'", SITE_URL],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from aiguillage.views import health
+from aiguillage.views import health, outbox_retry, outbox_view
 
 admin.site.site_header = "aiguillage — administration"
 admin.site.site_title = "aiguillage"
@@ -10,6 +10,8 @@ admin.site.index_title = "Coordination"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
+    path("coordination/courriels/", outbox_view, name="outbox"),
+    path("coordination/courriels/<int:pk>/renvoyer/", outbox_retry, name="outbox_retry"),
     path("api/v1/", include("api.urls")),
     path("", include("accounts.urls")),
     path("", include("demandes.urls")),

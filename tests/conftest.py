@@ -30,3 +30,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _emails_through_the_outbox(django_test_environment):  # noqa: ANN001, ANN202
+    """Django's test set-up swaps in its memory backend: put the real outbox back in front of it."""
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "aiguillage.outbox.OutboxBackend"

@@ -18,7 +18,11 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Emails go through the real outbox, and are delivered to Django's test outbox as soon as the
+# queuing transaction commits, so that tests read `mail.outbox` as users would read their mail.
+MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_SEND_ON_COMMIT = True
+MAILER_USE_FILE_LOCK = False
 
 
 class InvalidTemplateVariable(str):

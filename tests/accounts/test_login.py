@@ -77,9 +77,10 @@ def test_the_account_area_needs_a_login(client, db):
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_password_reset_sends_a_french_email_with_a_working_link(client, db):
+def test_password_reset_sends_a_french_email_with_a_working_link(client, db, django_capture_on_commit_callbacks):
     make_user("camille@fablab.example")
-    response = client.post(reverse("accounts:password_reset"), {"email": "camille@fablab.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "camille@fablab.example"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

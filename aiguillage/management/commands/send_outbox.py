@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from aiguillage import outbox
+
+
+class Command(BaseCommand):
+    help = "Envoie les courriels en attente, réessaie ceux qui ont échoué quand leur délai est passé."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.MAILER_USE_FILE_LOCK:
+            (settings.BASE_DIR / "var").mkdir(exist_ok=True)
+        requeued = outbox.requeue_due()
+        outbox.send_queued()
+        purged = outbox.purge_log()
+        waiting = outbox.undelivered()
+        failed = sum(1 for email in waiting if email.given_up)
+        self.stdout.write(
+            f"{requeued} courriel(s) remis en file, {len(waiting)} en attente dont {failed} abandonné(s) "
+            f"après {settings.OUTBOX_MAX_ATTEMPTS} essais, {purged} ligne(s) de journal purgée(s)."
+        )

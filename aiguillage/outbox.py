@@ -1,0 +1,147 @@
+"""The persistent outbox: every email is a row first, and leaves when `send_outbox` runs.
+
+django-mailer keeps the queue (`mailer.Message`) and the delivery log (`mailer.MessageLog`);
+this module adds what it lacks: a Message-ID set at queue time (so that the attempts of one
+message can be counted), retries with a growing delay, and the figures that coordinators and
+`/sante/` read.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from mailer import engine
+from mailer.models import PRIORITY_DEFERRED, PRIORITY_MEDIUM, RESULT_FAILURE, RESULT_SUCCESS, Message, MessageLog
+
+
+class OutboxBackend(BaseEmailBackend):
+    """Django's EMAIL_BACKEND: queue the messages in the current transaction, send nothing."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        rows = []
+        for email in email_messages:
+            if not email.recipients():
+                continue
+            email.extra_headers.setdefault("Message-ID", make_msgid(domain=_domain()))
+            rows.append(Message(email=email, priority=PRIORITY_MEDIUM))
+        Message.objects.bulk_create(rows)
+        if rows and settings.OUTBOX_SEND_ON_COMMIT:
+            message_ids = [_message_id(row) for row in rows]
+            transaction.on_commit(lambda: send_queued(message_ids=message_ids))
+        return len(rows)
+
+
+def _domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def _message_id(row: Message) -> str:
+    return row.email.extra_headers["Message-ID"]
+
+
+def send_queued(*, message_ids: Sequence[str] | None = None) -> None:
+    """Deliver what is due; failures are deferred and logged, never raised."""
+    queryset = None
+    if message_ids is not None:
+        wanted = set(message_ids)
+        ids = [row.pk for row in Message.objects.non_deferred() if _message_id(row) in wanted]
+        if not ids:
+            return
+        queryset = Message.objects.filter(pk__in=ids)
+    engine.send_all(queryset)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1 min, 4 min, 16 min, ~1 h, ~4 h… after the first, second, third failed attempt."""
+    return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 4 ** max(attempts - 1, 0))
+
+
+def _failures_by_message_id() -> dict[str, tuple[int, datetime]]:
+    rows = (
+        MessageLog.objects.filter(result=RESULT_FAILURE)
+        .values("message_id")
+        .annotate(attempts=Count("id"), last=Max("when_attempted"))
+    )
+    return {row["message_id"]: (row["attempts"], row["last"]) for row in rows}
+
+
+def requeue_due(*, now: datetime | None = None) -> int:
+    """Put back in the queue the deferred messages whose delay has passed and that may still be tried."""
+    now = now or timezone.now()
+    failures = _failures_by_message_id()
+    due = []
+    for row in Message.objects.deferred():
+        attempts, last = failures.get(_message_id(row), (0, row.when_added))
+        if attempts < settings.OUTBOX_MAX_ATTEMPTS and last + retry_delay(attempts) <= now:
+            due.append(row.pk)
+    return Message.objects.filter(pk__in=due).update(priority=PRIORITY_MEDIUM)
+
+
+def purge_log(*, now: datetime | None = None) -> int:
+    limit = (now or timezone.now()) - timedelta(days=settings.OUTBOX_LOG_RETENTION_DAYS)
+    deleted, _ = MessageLog.objects.filter(when_attempted__lt=limit).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class QueuedEmail:
+    pk: int
+    subject: str
+    to: list[str]
+    queued_at: datetime
+    attempts: int
+    last_error: str
+    given_up: bool
+    next_attempt: datetime | None
+
+
+def undelivered() -> list[QueuedEmail]:
+    """Messages waiting or failed, oldest first, with their attempts and last error."""
+    logs: dict[str, MessageLog] = {}
+    counts: dict[str, int] = {}
+    for log in MessageLog.objects.filter(result=RESULT_FAILURE).order_by("when_attempted"):
+        logs[log.message_id] = log
+        counts[log.message_id] = counts.get(log.message_id, 0) + 1
+    emails = []
+    for row in Message.objects.order_by("when_added"):
+        email = row.email
+        message_id = email.extra_headers.get("Message-ID", "") if email else ""
+        attempts = counts.get(message_id, 0)
+        last = logs.get(message_id)
+        given_up = row.priority == PRIORITY_DEFERRED and attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        next_attempt = None
+        if row.priority == PRIORITY_DEFERRED and not given_up and last is not None:
+            next_attempt = last.when_attempted + retry_delay(attempts)
+        emails.append(
+            QueuedEmail(
+                pk=row.pk,
+                subject=email.subject if email else "",
+                to=list(email.to) if email else [],
+                queued_at=row.when_added,
+                attempts=attempts,
+                last_error=last.log_message if last else "",
+                given_up=given_up,
+                next_attempt=next_attempt,
+            )
+        )
+    return emails
+
+
+def retry_now(*, pk: int) -> bool:
+    return Message.objects.filter(pk=pk, priority=PRIORITY_DEFERRED).update(priority=PRIORITY_MEDIUM) == 1
+
+
+def oldest_unsent_age(*, now: datetime | None = None) -> timedelta | None:
+    oldest = Message.objects.order_by("when_added").values_list("when_added", flat=True).first()
+    return None if oldest is None else (now or timezone.now()) - oldest
+
+
+def delivered_count(*, since: datetime) -> int:
+    return MessageLog.objects.filter(result=RESULT_SUCCESS, when_attempted__gte=since).count()
