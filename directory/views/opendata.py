@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
@@ -252,6 +253,7 @@ WIDGET_SIZE = 5
 
 @require_safe
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
 def widget(request: HttpRequest) -> HttpResponse:
     """Meant for an iframe on a partner's site: no cookie, no script, a few places, and the data's credit."""
     need = request.GET.get("besoin", "")[:200]
