@@ -34,7 +34,14 @@ def import_file(
 
 
 def export_file(*, format_name: str, queryset: QuerySet[Place] | None = None) -> bytes:
+    return export_with_report(format_name=format_name, queryset=queryset)[0]
+
+
+def export_with_report(*, format_name: str, queryset: QuerySet[Place] | None = None) -> tuple[bytes, list[str]]:
+    """The file, and French lines on the places the format leaves out beyond those closed for good."""
     place_format = FORMATS.get(format_name)
     if place_format.write is None:
         raise ValueError(f"le format « {format_name} » ne s'écrit pas")
-    return place_format.write(export_data(queryset))
+    places = export_data(queryset)
+    report = place_format.left_out(places) if place_format.left_out else []
+    return place_format.write(places), report

@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 
 from directory.importers.mednum_extras import join_detail, render
 from directory.importers.mednum_terms import COLUMN_FIELDS, TermIndex
+from directory.importers.national import commune_label, national_export, street_label
 from directory.importers.publishing import (
     Facts,
     collector,
@@ -92,14 +93,26 @@ def to_e164(phone: str) -> str:
 
 
 def place_row(place: PlaceData, terms: TermIndex, facts: Facts) -> dict[str, Any]:
-    """The 32 fields of the standard for one place; texts, and numbers or None for the point."""
-    national: dict[str, list[str]] = {column: [] for column in COLUMN_FIELDS}
+    """The 32 fields of the standard for one place: texts, numbers for the point, None for what is unknown.
+
+    A value left absent is None (null in JSON, an empty cell in CSV): the national library skips absent
+    fields, but reads "" as a value and refuses it.
+    """
+    national: dict[str, list[str]] = {column: [] for column in (*COLUMN_FIELDS, "autres_formations_labels")}
+
+    def add(vocabulary: str, code: str) -> None:
+        found = terms.written(vocabulary, code)
+        if found is not None and found[1] not in national[found[0]]:
+            national[found[0]].append(found[1])
+
     for attribute, vocabulary in dict(COLUMN_FIELDS.values()).items():
-        for code in terms.ordered(vocabulary, getattr(place, attribute)):
-            found = terms.national(vocabulary, code)
-            if found is not None:
-                national[found[0]].append(found[1])
-    other_labels = [
+        codes = list(getattr(place, attribute))
+        if attribute == "services":
+            # With the national services that our innovation services and equipment stand for.
+            codes += national_export().derived_services(place)
+        for code in terms.ordered(vocabulary, codes):
+            add(vocabulary, code)
+    national["autres_formations_labels"] += [
         terms.label("label", code) for code in terms.ordered("label", place.labels) if not terms.national("label", code)
     ]
     operator = place.operator
@@ -110,11 +123,11 @@ def place_row(place: PlaceData, terms: TermIndex, facts: Facts) -> dict[str, Any
         "id": public_id(place),
         "pivot": (operator.siret or operator.rna or NO_PIVOT) if operator else NO_PIVOT,
         "nom": place.name,
-        "commune": commune,
+        "commune": commune_label(commune),
         "code_postal": facts.postcode(place),
         "code_insee": place.commune,
         # The standard requires a street; a place known only by its commune is given the commune's name.
-        "adresse": place.address or commune,
+        "adresse": street_label(place.address) or commune_label(commune),
         "complement_adresse": place.address_complement,
         "latitude": None if place.latitude is None else round(place.latitude, 6),
         "longitude": None if place.longitude is None else round(place.longitude, 6),
@@ -128,12 +141,42 @@ def place_row(place: PlaceData, terms: TermIndex, facts: Facts) -> dict[str, Any
         "itinerance": ITINERANT if place.is_itinerant else FIXED,
         "structure_parente": operator.name if operator else "",
         "date_maj": facts.date_maj(place).isoformat(),
-        "autres_formations_labels": SEPARATOR.join(other_labels),
         "fiche_acces_libre": "",
         "prise_rdv": place.booking_url,
     }
     row.update({column: SEPARATOR.join(values) for column, values in national.items()})
-    return {column: row[column] for column in COLUMNS}
+    return {column: _absent_as_none(row[column]) for column in COLUMNS}
+
+
+def _absent_as_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def is_national(place: PlaceData, terms: TermIndex) -> bool:
+    """Whether the national export writes the place: with a national service, its own or one the crosswalk gives.
+
+    The national library reads a place without a service as closed to the public: we leave it out instead.
+    """
+    return any(terms.written("service", code) for code in (*place.services, *national_export().derived_services(place)))
+
+
+def national_places(queryset: QuerySet[Place]) -> QuerySet[Place]:
+    """The places of queryset that is_national keeps, as a query (for counts without loading the places)."""
+    terms = TermIndex.from_database()
+    codes = [code for (vocabulary, code) in terms.rows if vocabulary == "service" and terms.written("service", code)]
+    return national_export().with_service(queryset, codes)
+
+
+def left_out(places: Sequence[PlaceData]) -> list[str]:
+    """French lines for the export report: the published places the national export leaves out, and why."""
+    terms = TermIndex.from_database()
+    return [
+        f"Laissé de côté : « {place.name} » ({public_id(place)}) — aucun service du standard national ne peut être "
+        "dit de ce lieu (ni par ses services, ni par ses machines ou son type de lieu) : la cartographie "
+        "nationale le montrerait fermé au public."
+        for place in published(places)
+        if not is_national(place, terms)
+    ]
 
 
 def _csv_cell(value: Any) -> str:
@@ -144,6 +187,8 @@ def _csv_rows(places: Iterable[PlaceData], terms: TermIndex, facts: Facts) -> st
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for place in places:
+        if not is_national(place, terms):
+            continue
         writer.writerow(_csv_cell(value) for value in place_row(place, terms, facts).values())
     return buffer.getvalue()
 
@@ -155,13 +200,15 @@ def _header() -> str:
 
 
 def write_mednum_csv(places: Sequence[PlaceData]) -> bytes:
-    chosen = published(places)
-    return (_header() + _csv_rows(chosen, TermIndex.from_database(), Facts.load(chosen))).encode("utf-8")
+    terms = TermIndex.from_database()
+    chosen = [place for place in published(places) if is_national(place, terms)]
+    return (_header() + _csv_rows(chosen, terms, Facts.load(chosen))).encode("utf-8")
 
 
 def write_mednum_json(places: Sequence[PlaceData]) -> bytes:
-    chosen = published(places)
-    terms, facts = TermIndex.from_database(), Facts.load(chosen)
+    terms = TermIndex.from_database()
+    chosen = [place for place in published(places) if is_national(place, terms)]
+    facts = Facts.load(chosen)
     document = {
         "schema": SCHEMA,
         **licences_and_credits(chosen),

@@ -35,7 +35,7 @@ TO_CONFIRM = "à confirmer"
 
 # Line label -> vocabulary, for lists of Terms written by their labels.
 LIST_LINES: dict[str, tuple[str, str, bool]] = {
-    # label: (attribute, vocabulary, only the codes the standard has no value for)
+    # label: (attribute, vocabulary, only the codes the national export does not write in a column)
     "Type de lieu": ("typologies", "typology", True),
     "Services d'innovation": ("services", "service", True),
     "Publics accueillis": ("audiences", "audience", False),
@@ -77,7 +77,7 @@ def render(place: PlaceData, terms: TermIndex, commune_name: Callable[[str], str
     """The lines of the block for place (empty when the standard's columns say everything)."""
     lines: list[tuple[str, str]] = []
     for label, (attribute, vocabulary, only_own) in LIST_LINES.items():
-        codes = [c for c in getattr(place, attribute) if not (only_own and terms.national(vocabulary, c))]
+        codes = [c for c in getattr(place, attribute) if not (only_own and terms.written(vocabulary, c))]
         if codes:
             labels = [terms.label(vocabulary, c) for c in terms.ordered(vocabulary, codes)]
             lines.append((label, LIST_SEPARATOR.join(labels)))

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aiguillage.lib.text import fold
+from directory.importers.national import national_export
 from directory.models import Term
 
 # Enumerated column of the standard -> (PlaceData attribute, our vocabulary).
@@ -139,6 +140,15 @@ class TermIndex:
         if expected is None or expected[1] != vocabulary:
             return None
         return row.national_field, row.national_value
+
+    def written(self, vocabulary: str, code: str) -> tuple[str, str] | None:
+        """(column, value) the national export writes for one of our codes; None when it writes nothing.
+
+        The standard's value, unless directory/data/national-export.json moves it (a spelling the national
+        library reads) or withholds it (a value the library refuses).
+        """
+        found = self.national(vocabulary, code)
+        return None if found is None else national_export().written_as(*found)
 
     def label(self, vocabulary: str, code: str) -> str:
         row = self.rows.get((vocabulary, code))

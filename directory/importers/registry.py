@@ -10,11 +10,14 @@ the commands or in the write path:
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from directory.importers.bfc import read_bfc
 from directory.importers.data_inclusion import write_data_inclusion
 from directory.importers.geojson import write_geojson
-from directory.importers.mednum import write_mednum_csv, write_mednum_json
+from directory.importers.mednum import left_out, national_places, write_mednum_csv, write_mednum_json
 from directory.importers.mednum_reader import read_mednum
 from directory.importers.native import read_native, write_native
 from directory.importers.records import PlaceData, ReadOptions, ReadResult
@@ -31,6 +34,9 @@ class PlaceFormat:
     write: Writer | None = None
     # The writer leaves out places closed for good (the open-data formats).
     public_only: bool = False
+    # Among those, the places the writer keeps, as a query (for counts), and French lines on the others.
+    selects: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
+    left_out: Callable[[Sequence[PlaceData]], list[str]] | None = None
 
 
 class UnknownFormat(ValueError):
@@ -75,6 +81,8 @@ FORMATS.register(
         read=read_mednum,
         write=write_mednum_csv,
         public_only=True,
+        selects=national_places,
+        left_out=left_out,
     )
 )
 FORMATS.register(
@@ -84,6 +92,8 @@ FORMATS.register(
         read=read_mednum,
         write=write_mednum_json,
         public_only=True,
+        selects=national_places,
+        left_out=left_out,
     )
 )
 FORMATS.register(
