@@ -117,7 +117,7 @@ class StopForm(forms.ModelForm):
         schedule = self.cleaned_data["schedule"].strip()
         if schedule:
             try:
-                opening_hours.parse(schedule)
+                opening_hours.check(schedule)
             except opening_hours.OpeningHoursError as error:
                 raise forms.ValidationError(str(error)) from None
         return schedule

@@ -168,7 +168,7 @@ def _time_text(minutes: int) -> str:
 def expert_problem(spec: str) -> str | None:
     """What is wrong with an expert value, in French; None when it is sound."""
     try:
-        opening_hours.parse(spec)
+        opening_hours.check(spec)
     except opening_hours.OpeningHoursError as error:
         return str(error)
     except ValueError:

@@ -235,8 +235,10 @@ def _distance_page(ids: list[int], distances: dict[int, float], start: int, size
 def _open_now(ids: list[int], now: dt.datetime) -> set[int]:
     return {
         pk
-        for pk, spec, status in _by_ids(ids, "pk", "opening_hours", "status")
-        if spec and status == "open" and opening_hours.is_open_at(spec, now)
+        for pk, spec, status, commune in _by_ids(ids, "pk", "opening_hours", "status", "commune__code")
+        if spec
+        and status == "open"
+        and opening_hours.is_open_at(spec, now, timezone=opening_hours.place_timezone(commune))
     }
 
 

@@ -1,16 +1,34 @@
-"""OpenStreetMap ``opening_hours`` values, limited to the subset that real places use.
+"""OpenStreetMap ``opening_hours`` values: the whole grammar evaluated by a kept parser, and our French on top.
 
-Parse a value, tell whether a place is open at a given moment, render it in French, and build a
-canonical value back from a week of intervals. Anything outside the subset is refused with a
-French message rather than half-understood: wrong opening hours send people to a closed door.
+Two layers:
+
+- **The whole grammar** (week numbers, months, dates, school and public holidays, comments…) goes
+  through ``opening-hours-py``, a maintained parser and evaluator of the OSM specification: ``check``
+  and ``is_valid`` accept what it accepts; ``is_open_at``, ``status_at`` and ``next_change`` ask it,
+  with the French public-holiday calendar (``country="FR"``) and the place's timezone, so that
+  "Mo-Fr 08:30-12:00; PH off" is closed on 25 December and on 14 July.
+- **The weekly subset** that real places mostly use (days, day ranges, nth weekdays of the month,
+  ``PH off``) is also read by our own parser (``parse``), which gives what the library does not: the
+  French rendering (``week_table``, ``describe``), the week grid of the editing form
+  (``weekly_hours``) and its canonical value back (``build``), and French messages that say which
+  piece of a value is wrong and why. A value beyond the subset is rendered day by day from the
+  library's own evaluation (``week_table`` with the coming seven days).
 """
 
 import calendar
 import datetime
+import functools
 import re
+import zoneinfo
 from dataclasses import dataclass, replace
 
+import opening_hours as osm
+
 Interval = tuple[int, int]
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+# Public holidays are those of France (the library's calendar of country "FR").
+COUNTRY = "FR"
 
 _DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _DAY_NAMES = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
@@ -59,7 +77,7 @@ class OpeningHoursError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """One day selector of a ``;``-separated rule: on the dates it matches, its intervals replace earlier ones.
+    """One day selector of a ``;``-separated rule of the weekly subset: its intervals replace earlier ones.
 
     ``ranks`` are occurrences of the weekday within its month (1 to 5, -1 for the last one); empty means every
     week. ``intervals`` are minutes since midnight, end exclusive; empty means closed.
@@ -71,7 +89,7 @@ class Rule:
     intervals: tuple[Interval, ...] = ()
 
     def applies_to(self, day: datetime.date) -> bool:
-        # Public holidays depend on a calendar we do not have: holiday rules never match a date.
+        # Our own rules know no holiday calendar (is_open_at asks the library, which does).
         if self.holidays or day.weekday() not in self.weekdays:
             return False
         return not self.ranks or bool(self.ranks & _ranks_of(day))
@@ -286,41 +304,16 @@ def _normalized(intervals: list[Interval]) -> tuple[Interval, ...]:
 
 
 def parse(spec: str) -> list[Rule]:
-    """The rules of ``spec`` in order, later ones overriding earlier ones; ``[]`` for an empty value."""
+    """The rules of ``spec`` in the weekly subset, in order, later ones overriding earlier ones; ``[]`` if empty.
+
+    Raises OpeningHoursError beyond the subset, even for a value of the OSM grammar (see ``check``).
+    """
     rules: list[Rule] = []
     for chunk in spec.split(";"):
         text = " ".join(chunk.split())
         if text:
             rules.extend(_RuleParser(text).parse())
     return rules
-
-
-def is_valid(spec: str) -> bool:
-    """Whether ``spec`` is in the supported subset; an empty value is valid (hours unknown)."""
-    try:
-        parse(spec)
-    except OpeningHoursError:
-        return False
-    return True
-
-
-def is_open_at(spec: str, when: datetime.datetime) -> bool | None:
-    """Whether the place is open at the wall-clock time of ``when``; ``None`` when we cannot tell.
-
-    Intervals include their start and exclude their end: with ``09:00-12:00``, open at 9:00, closed at 12:00.
-    """
-    try:
-        rules = parse(spec)
-    except OpeningHoursError:
-        return None
-    if not rules:
-        return None
-    intervals: tuple[Interval, ...] = ()
-    for rule in rules:
-        if rule.applies_to(when.date()):
-            intervals = rule.intervals
-    minute = when.hour * 60 + when.minute
-    return any(start <= minute < end for start, end in intervals)
 
 
 # A weekday seen over a month: weekly hours, then (ranks, intervals) exceptions applied in order.
@@ -409,9 +402,20 @@ def _day_text(base: tuple[Interval, ...], exceptions: _Exceptions, weekday: int,
     return " ; ".join(parts)
 
 
-def week_table(spec: str) -> list[tuple[str, str]]:
-    """Seven ``(day name, hours)`` rows from Monday to Sunday; ``[]`` for an empty value (hours unknown)."""
-    rules = parse(spec)
+def week_table(
+    spec: str, *, today: datetime.date | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> list[tuple[str, str]]:
+    """Seven ``(day name, hours)`` rows from Monday to Sunday; ``[]`` for an empty value (hours unknown).
+
+    A value beyond the weekly subset (week numbers, months, school holidays…) gives, when ``today`` is
+    known, the seven days from ``today`` as the library evaluates them ("Jeudi 25 décembre", "Fermé").
+    """
+    try:
+        rules = parse(spec)
+    except OpeningHoursError:
+        if today is None or not is_valid(spec):
+            raise
+        return coming_days(spec, today, timezone=timezone)
     if not rules:
         return []
     return [
@@ -551,3 +555,205 @@ def weekly_hours(spec: str) -> WeeklyHours | None:
             return None
         week[weekday] = base
     return WeeklyHours(week=week, closed_on_holidays=closed_on_holidays)
+
+
+# The whole grammar, through opening-hours-py.
+
+# What the library raises on a value outside the grammar (its type stubs say SyntaxError; it is ParserError).
+_PARSER_ERROR: type[Exception] = getattr(osm, "ParserError", SyntaxError)
+# Overseas départements and collectivities (first three digits of the INSEE code) -> their timezone.
+_OVERSEAS_TIMEZONES = {
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "975": "America/Miquelon",
+    "976": "Indian/Mayotte",
+    "977": "America/St_Barthelemy",
+    "978": "America/Marigot",
+    "986": "Pacific/Wallis",
+    "987": "Pacific/Tahiti",
+    "988": "Pacific/Noumea",
+}
+# Past this, a change of state is "not in the coming year": enough for "ouvre à …", and bounded work.
+_HORIZON_DAYS = 366
+
+
+def place_timezone(insee_code: str) -> str:
+    """The IANA timezone of a commune, from its INSEE code: overseas ones have their own."""
+    return _OVERSEAS_TIMEZONES.get(insee_code[:3], DEFAULT_TIMEZONE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluator(spec: str, timezone: str) -> osm.OpeningHours:
+    return osm.OpeningHours(
+        spec,
+        timezone=zoneinfo.ZoneInfo(timezone),
+        country=COUNTRY,
+        auto_country=False,
+        auto_timezone=False,
+        max_interval_days=_HORIZON_DAYS,
+    )
+
+
+def _tidy(spec: str) -> str:
+    """One line, without the empty rules that a stray ``;`` leaves (our parser skips them; the library does not)."""
+    if '"' in spec:
+        # A comment may hold a ";": leave the rules as they are.
+        return " ".join(spec.split())
+    return "; ".join(rule for rule in (" ".join(part.split()) for part in spec.split(";")) if rule)
+
+
+def check(spec: str) -> None:
+    """Refuse a value outside the OSM grammar with a French message; an empty value is fine (hours unknown).
+
+    The message comes from our own parser when it can say which piece is wrong, else it is general.
+    """
+    text = _tidy(spec)
+    if not text:
+        return
+    try:
+        _evaluator(text, DEFAULT_TIMEZONE)
+    except _PARSER_ERROR:
+        parse(text)  # raises our precise French message when the value is in our subset's reach
+        raise OpeningHoursError(
+            text, "ce n'est pas la syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off »"
+        ) from None
+
+
+def is_valid(spec: str) -> bool:
+    """Whether ``spec`` is a value of the OSM grammar; an empty value is valid (hours unknown)."""
+    try:
+        check(spec)
+    except OpeningHoursError:
+        return False
+    return True
+
+
+def _local(when: datetime.datetime, timezone: str) -> datetime.datetime:
+    """``when`` in the place's timezone; a naive moment is read as the place's wall-clock time."""
+    zone = zoneinfo.ZoneInfo(timezone)
+    return when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
+
+
+def _evaluated(spec: str, timezone: str) -> osm.OpeningHours | None:
+    text = _tidy(spec)
+    if not text:
+        return None
+    try:
+        return _evaluator(text, timezone)
+    except _PARSER_ERROR:
+        return None
+
+
+def is_open_at(spec: str, when: datetime.datetime, *, timezone: str = DEFAULT_TIMEZONE) -> bool | None:
+    """Whether the place is open at ``when``; ``None`` when we cannot tell (no hours, unreadable, "unknown").
+
+    Public holidays are those of France; a naive ``when`` is the place's wall-clock time. Intervals
+    include their start and exclude their end: with ``09:00-12:00``, open at 9:00, closed at 12:00.
+    """
+    evaluated = _evaluated(spec, timezone)
+    if evaluated is None:
+        return None
+    state, _ = evaluated.state(_local(when, timezone))
+    if state == osm.State.UNKNOWN:
+        return None
+    return state == osm.State.OPEN
+
+
+def next_change(spec: str, when: datetime.datetime, *, timezone: str = DEFAULT_TIMEZONE) -> datetime.datetime | None:
+    """When the place next opens or closes after ``when``, in its timezone; ``None`` past a year or unknown."""
+    evaluated = _evaluated(spec, timezone)
+    if evaluated is None:
+        return None
+    return evaluated.next_change(_local(when, timezone))
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    """Open or closed now, until when, said in French ("Ouvert, ferme à 12 h", "Fermé, ouvre lundi à 9 h")."""
+
+    is_open: bool
+    changes_at: datetime.datetime | None
+    text: str
+
+
+def status_at(spec: str, when: datetime.datetime, *, timezone: str = DEFAULT_TIMEZONE) -> OpenStatus | None:
+    """ "Ouvert maintenant" / "ouvre à …" at ``when``; ``None`` when we cannot tell."""
+    is_open = is_open_at(spec, when, timezone=timezone)
+    if is_open is None:
+        return None
+    local = _local(when, timezone)
+    change = next_change(spec, local, timezone=timezone)
+    if is_open:
+        if change is None:
+            text = "Ouvert maintenant"
+        else:
+            text = f"Ouvert maintenant, ferme {_french_moment(local, change.astimezone(local.tzinfo))}"
+    elif change is None:
+        text = "Fermé en ce moment"
+    else:
+        text = f"Fermé en ce moment, ouvre {_french_moment(local, change.astimezone(local.tzinfo))}"
+    return OpenStatus(is_open=is_open, changes_at=change, text=text)
+
+
+_MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def _french_date(day: datetime.date) -> str:
+    return f"{'1er' if day.day == 1 else day.day} {_MONTH_NAMES[day.month - 1]}"
+
+
+def _french_moment(now: datetime.datetime, moment: datetime.datetime) -> str:
+    """'à 12 h', 'demain à 9 h', 'lundi à 9 h', 'le 3 mars à 9 h', seen from now."""
+    clock = f"à {_french_time(moment.hour * 60 + moment.minute)}"
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return clock
+    if days == 1:
+        return f"demain {clock}"
+    if days < 7:
+        return f"{_DAY_NAMES[moment.weekday()].lower()} {clock}"
+    return f"le {_french_date(moment.date())} {clock}"
+
+
+def coming_days(
+    spec: str, today: datetime.date, *, days: int = 7, timezone: str = DEFAULT_TIMEZONE
+) -> list[tuple[str, str]]:
+    """``(day, hours)`` rows for the days from ``today``, as the library evaluates them (holidays included)."""
+    evaluated = _evaluated(spec, timezone)
+    if evaluated is None:
+        return []
+    zone = zoneinfo.ZoneInfo(timezone)
+    rows: list[tuple[str, str]] = []
+    for offset in range(days):
+        day = today + datetime.timedelta(days=offset)
+        start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+        spans: list[Interval] = []
+        unknown = False
+        for begin, finish, state, _ in evaluated.intervals(start, end):
+            if state == osm.State.UNKNOWN:
+                unknown = True
+            if state != osm.State.OPEN:
+                continue
+            first = begin.astimezone(zone)
+            last = finish.astimezone(zone)
+            end_minute = _DAY_MINUTES if last.date() > day else last.hour * 60 + last.minute
+            spans.append((first.hour * 60 + first.minute, end_minute))
+        hours = _french_intervals(tuple(spans)) or ("À confirmer" if unknown else "Fermé")
+        rows.append((f"{_DAY_NAMES[day.weekday()]} {_french_date(day)}", hours))
+    return rows

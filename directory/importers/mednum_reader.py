@@ -415,7 +415,7 @@ class _RowReader:
         if not value:
             return ""
         try:
-            opening_hours.parse(value)
+            opening_hours.check(value)
         except opening_hours.OpeningHoursError as error:
             row.warn("horaires", f"{error} Horaires ignorés.")
             return ""

@@ -188,7 +188,7 @@ def _scalar(row: RowProblems, attribute: str, path: str, value: Any) -> tuple[bo
             return False, None
     if attribute == "opening_hours" and text:
         try:
-            opening_hours.parse(text)
+            opening_hours.check(text)
         except opening_hours.OpeningHoursError as error:
             row.error(path, str(error))
             return False, None
@@ -301,7 +301,7 @@ def _stops(row: RowProblems, value: Any) -> tuple[StopData, ...] | None:
             ok = False
         if schedule:
             try:
-                opening_hours.parse(schedule)
+                opening_hours.check(schedule)
             except opening_hours.OpeningHoursError as error:
                 row.error(f"{path}.schedule", str(error))
                 ok = False

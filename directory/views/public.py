@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -135,11 +137,18 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
     )
     if slug != place.slug:
         return HttpResponseRedirect(place.get_absolute_url())
+    zone = opening_hours.place_timezone(place.commune.code)
+    now = timezone.now().astimezone(ZoneInfo(zone))
     try:
-        hours_table = opening_hours.week_table(place.opening_hours) if place.opening_hours else []
-        is_open = opening_hours.is_open_at(place.opening_hours, timezone.localtime())
+        hours_table = (
+            opening_hours.week_table(place.opening_hours, today=now.date(), timezone=zone)
+            if place.opening_hours
+            else []
+        )
     except opening_hours.OpeningHoursError:
-        hours_table, is_open = [], None
+        hours_table = []
+    open_status = opening_hours.status_at(place.opening_hours, now, timezone=zone)
+    is_open = open_status.is_open if open_status else None
     stops = []
     for stop in place.stops.all():
         try:
@@ -151,6 +160,7 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
         "place": place,
         "hours_table": hours_table,
         "is_open": is_open if place.status == PlaceStatus.OPEN else False,
+        "open_status": open_status if place.status == PlaceStatus.OPEN else None,
         "stops": stops,
         "credit": SOURCE_CREDITS.get(place.source, ""),
         "map_links": {

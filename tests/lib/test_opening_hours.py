@@ -8,6 +8,7 @@ from aiguillage.lib.opening_hours import (
     OpeningHoursError,
     Rule,
     build,
+    check,
     describe,
     is_open_at,
     is_valid,
@@ -92,10 +93,32 @@ def test_it_validates_realistic_values() -> None:
     assert is_valid(OFFICE_HOURS)
     assert is_valid("24/7; PH off")
     assert is_valid("Tu-Sa 10:00-12:30,14:00-18:00; We[1] 14:00-18:00; PH closed;")
-    assert not is_valid("Mo-Fr 09:00-17:00; Jan off")
+    # The whole OSM grammar is valid, beyond the subset our own parser reads.
+    assert is_valid("Mo-Fr 09:00-17:00; Jan off")
+    assert not is_valid("Lundi 09:00-12:00")
 
 
 # Errors
+
+
+# Values our own parser refuses that the OSM grammar (through opening-hours-py) accepts.
+FULL_GRAMMAR = {
+    "Mo 14:00-12:00",
+    "Mo 12:00-12:00",
+    "Mo-Fr",
+    "Jan-Mar Mo 09:00-12:00",
+    "week 01-10 Mo 09:00-12:00",
+    "sunrise-sunset",
+    'Mo 09:00-12:00 "sur rendez-vous"',
+    "SH off",
+    "Mo-Fr 09:00-12:00, Sa 10:00-12:00",
+    "Mo 09:00-12:00 || PH off",
+    "2026 Mo 09:00-12:00",
+    "Mo 10:00+",
+    "Mo, 09:00-12:00",
+    "We[-2] 14:00-18:00",
+    "We[3-1] 14:00-18:00",
+}
 
 
 @pytest.mark.parametrize(
@@ -141,8 +164,16 @@ def test_every_value_outside_the_subset_is_refused_in_french(spec: str, reason: 
     assert message.startswith("Horaires illisibles : « ")
     assert message.endswith(").")
     assert reason in message
-    assert not is_valid(spec)
-    assert is_open_at(spec, on(0, 10)) is None
+    if spec in FULL_GRAMMAR:
+        # Our own parser does not read it, but the OSM grammar has it: the library evaluates it.
+        assert is_valid(spec)
+        check(spec)
+    else:
+        assert not is_valid(spec)
+        assert is_open_at(spec, on(0, 10)) is None
+        with pytest.raises(OpeningHoursError) as refused:
+            check(spec)
+        assert reason in str(refused.value)
     with pytest.raises(OpeningHoursError):
         describe(spec)
     with pytest.raises(OpeningHoursError):
@@ -211,9 +242,13 @@ def test_24_7_is_always_open() -> None:
     assert is_open_at("24/7", on(6, 23, 59))
 
 
-def test_public_holiday_rules_are_ignored_when_telling_whether_it_is_open() -> None:
-    # We know no holiday calendar: Christmas 2026 is a Friday and reads as one.
-    assert is_open_at("Mo-Fr 09:00-17:00; PH off", at(datetime.date(2026, 12, 25), 10))
+def test_public_holidays_are_those_of_france() -> None:
+    # Christmas 2026 is a Friday, 14 July 2026 a Tuesday: both closed by "PH off", the day after open.
+    spec = "Mo-Fr 09:00-17:00; PH off"
+    assert is_open_at(spec, at(datetime.date(2026, 12, 25), 10)) is False
+    assert is_open_at(spec, at(datetime.date(2026, 7, 14), 10)) is False
+    assert is_open_at(spec, at(datetime.date(2026, 7, 15), 10)) is True
+    assert is_open_at("Mo-Fr 09:00-17:00", at(datetime.date(2026, 12, 25), 10)) is True
 
 
 def test_it_knows_the_first_wednesday_of_the_month() -> None:
@@ -244,15 +279,19 @@ def test_an_nth_weekday_rule_overrides_the_weekly_hours() -> None:
     assert is_open_at(spec, at(datetime.date(2026, 11, 11), 10))
 
 
-def test_it_reads_the_wall_clock_of_aware_datetimes_without_converting_them() -> None:
-    far_away = datetime.timezone(datetime.timedelta(hours=-10))
-    assert is_open_at(OFFICE_HOURS, on(0, 9).replace(tzinfo=far_away))
-    assert not is_open_at(OFFICE_HOURS, on(0, 7).replace(tzinfo=datetime.UTC))
+def test_a_naive_moment_is_the_places_wall_clock_and_an_aware_one_is_converted() -> None:
+    assert is_open_at(OFFICE_HOURS, on(0, 9))
+    # 7:30 UTC is 8:30 in Paris in November.
+    assert is_open_at(OFFICE_HOURS, on(0, 7, 30).replace(tzinfo=datetime.UTC))
+    assert not is_open_at(OFFICE_HOURS, on(0, 7, 29).replace(tzinfo=datetime.UTC))
+    # The same moment in Guadeloupe (UTC-4) is 3:30 at night.
+    assert not is_open_at(OFFICE_HOURS, on(0, 7, 30).replace(tzinfo=datetime.UTC), timezone="America/Guadeloupe")
 
 
 def test_it_cannot_tell_for_an_empty_or_unreadable_value() -> None:
     assert is_open_at("", on(0, 10)) is None
-    assert is_open_at("Mo-Fr 09:00-17:00; sunrise-sunset", on(0, 10)) is None
+    assert is_open_at("Mo-Fr 09:00-17:00; Lundi 09:00-12:00", on(0, 10)) is None
+    assert is_open_at("Mo-Fr 09:00-17:00 unknown", on(0, 10)) is None
 
 
 # Week table
