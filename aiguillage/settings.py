@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "api",
     "mailer",
     "csp",
+    "roadmap",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("demandes.urls")),
     path("", include("directory.urls")),
+    path("", include("roadmap.urls")),
 ]

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.importers.demo import load_demo
@@ -19,3 +20,4 @@ class Command(BaseCommand):
             raise CommandError("Données de démonstration refusées : rien n'a été écrit.")
         for line in report.lines():
             self.stdout.write(line)
+        call_command("load_roadmap_demo", stdout=self.stdout)

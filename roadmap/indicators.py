@@ -1,0 +1,140 @@
+"""Indicators computed live from the project's own data: a small registry of named queries.
+
+Each entry takes the indicator's parameters and a date, and answers one Decimal. A monthly
+snapshot (`manage.py snapshot_indicators`) keeps their history, so that charts show a trend.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from aiguillage.lib.dates import add_months
+
+
+@dataclass(frozen=True)
+class Computation:
+    key: str
+    label: str
+    unit: str
+    help: str
+    compute: Callable[[dict, date], Decimal | None]
+
+
+REGISTRY: dict[str, Computation] = {}
+
+
+def register(key: str, label: str, unit: str, help_text: str) -> Callable:
+    def decorator(function: Callable[[dict, date], Decimal | None]) -> Callable[[dict, date], Decimal | None]:
+        REGISTRY[key] = Computation(key, label, unit, help_text, function)
+        return function
+
+    return decorator
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _window(parameters: dict, on: date) -> tuple[datetime, datetime]:
+    months = int(parameters.get("months", 12))
+    return _end_of(add_months(on, -months)), _end_of(on)
+
+
+def _requests(parameters: dict, on: date):  # noqa: ANN202 - a Request queryset
+    Request = apps.get_model("demandes", "Request")
+    start, end = _window(parameters, on)
+    requests = Request.objects.filter(created_at__gte=start, created_at__lt=end)
+    if parameters.get("need"):
+        requests = requests.filter(needs__code=parameters["need"])
+    if parameters.get("audience"):
+        requests = requests.filter(audience=parameters["audience"])
+    if parameters.get("epci"):
+        requests = requests.filter(commune__epci__code=parameters["epci"])
+    return requests.distinct()
+
+
+@register(
+    "requests_received",
+    "Demandes reçues",
+    "demandes",
+    "Demandes reçues sur les `months` derniers mois (12 par défaut), pour un besoin (`need`), un public (`audience`) ou un EPCI (`epci`).",
+)
+def requests_received(parameters: dict, on: date) -> Decimal:
+    return Decimal(_requests(parameters, on).count())
+
+
+@register(
+    "share_oriented_within",
+    "Part des demandes orientées dans le délai",
+    "%",
+    "Part des demandes des `months` derniers mois orientées vers un lieu en moins de `days` jours (7 par défaut).",
+)
+def share_oriented_within(parameters: dict, on: date) -> Decimal:
+    days = int(parameters.get("days", 7))
+    rows = list(_requests(parameters, on).annotate(first=Min("orientations__sent_at")).values("created_at", "first"))
+    if not rows:
+        return Decimal("0")
+    quick = sum(1 for row in rows if row["first"] and row["first"] - row["created_at"] <= timedelta(days=days))
+    return (Decimal(100) * quick / len(rows)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@register(
+    "unmet_needs",
+    "Besoins non couverts",
+    "demandes",
+    "Demandes des `months` derniers mois qu'aucun lieu ne couvrait, ou closes sans solution.",
+)
+def unmet_needs(parameters: dict, on: date) -> Decimal:
+    return Decimal(_requests(parameters, on).filter(Q(unmet=True) | Q(outcome="no_solution")).count())
+
+
+@register(
+    "places_verified_recently",
+    "Lieux vérifiés depuis moins de 6 mois",
+    "lieux",
+    "Lieux ouverts dont la fiche a été vérifiée dans les `months` derniers mois (6 par défaut).",
+)
+def places_verified_recently(parameters: dict, on: date) -> Decimal:
+    Place = apps.get_model("directory", "Place")
+    since = add_months(on, -int(parameters.get("months", 6)))
+    places = Place.objects.public().filter(verified=True, date_maj__gt=since, date_maj__lte=on)
+    return Decimal(places.count())
+
+
+def _count_if_installed(app: str, model: str, **filters: object) -> Decimal | None:
+    """None when the module that holds the figure is not installed: the page says "indisponible"."""
+    try:
+        model_class = apps.get_model(app, model)
+    except LookupError:
+        return None
+    return Decimal(model_class.objects.filter(**filters).count())
+
+
+@register(
+    "resources_published",
+    "Ressources publiées",
+    "ressources",
+    "Ressources pour les médiateurs publiées à cette date.",
+)
+def resources_published(parameters: dict, on: date) -> Decimal | None:
+    return _count_if_installed("library", "Resource", status="published", created_at__lt=_end_of(on))
+
+
+@register(
+    "events_held",
+    "Événements tenus",
+    "événements",
+    "Ateliers, formations et réunions de l'agenda tenus sur les `months` derniers mois.",
+)
+def events_held(parameters: dict, on: date) -> Decimal | None:
+    start, end = _window(parameters, on)
+    return _count_if_installed("library", "Event", starts_at__gte=start, starts_at__lt=end)
+
+
+def compute(key: str, parameters: dict, on: date) -> Decimal | None:
+    return REGISTRY[key].compute(parameters or {}, on)
