@@ -41,7 +41,8 @@ def indicator_chart(
         f'aria-label="{escape(title, {chr(34): "&quot;"})} : voir le tableau des valeurs">',
         f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH - PAD_RIGHT}" y2="{PAD_TOP + plot_h}" '
         'stroke="#4a4a4a" stroke-width="1"/>',
-        f'<text x="{PAD_LEFT - 4}" y="{PAD_TOP + 4}" text-anchor="end" font-size="10" fill="#1a1a1a">{_fmt(high)}</text>',
+        f'<text x="{PAD_LEFT - 4}" y="{PAD_TOP + 4}" text-anchor="end" font-size="10" fill="#1a1a1a">'
+        f"{_fmt(high)}</text>",
         f'<text x="{PAD_LEFT - 4}" y="{PAD_TOP + plot_h}" text-anchor="end" font-size="10" fill="#1a1a1a">'
         f"{_fmt(low)}</text>",
     ]

@@ -62,7 +62,8 @@ def _requests(parameters: dict, on: date):  # noqa: ANN202 - a Request queryset
     "requests_received",
     "Demandes reçues",
     "demandes",
-    "Demandes reçues sur les `months` derniers mois (12 par défaut), pour un besoin (`need`), un public (`audience`) ou un EPCI (`epci`).",
+    "Demandes reçues sur les `months` derniers mois (12 par défaut), pour un besoin (`need`), "
+    "un public (`audience`) ou un EPCI (`epci`).",
 )
 def requests_received(parameters: dict, on: date) -> Decimal:
     return Decimal(_requests(parameters, on).count())

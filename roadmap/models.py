@@ -131,6 +131,9 @@ class SheetPartner(models.Model):
         verbose_name = "partenaire"
         constraints = [models.UniqueConstraint(fields=["sheet", "organisation"], name="unique_sheet_partner")]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})" if self.role else str(self.organisation)
+
 
 class StepStatus(models.TextChoices):
     PLANNED = "planned", "Prévue"
@@ -160,6 +163,9 @@ class Step(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class BudgetLine(models.Model):
     sheet = models.ForeignKey(ActionSheet, on_delete=models.CASCADE, related_name="budget_lines")
@@ -171,6 +177,9 @@ class BudgetLine(models.Model):
         verbose_name = "ligne de budget"
         ordering = ["year", "expense"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.year} — {self.expense} : {self.amount} €"
 
 
 class FundingStatus(models.TextChoices):
@@ -196,6 +205,9 @@ class FundingLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.funder} : {self.amount_requested} €"
+
 
 class StatusChange(models.Model):
     sheet = models.ForeignKey(ActionSheet, on_delete=models.CASCADE, related_name="status_changes")
@@ -207,6 +219,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} : {self.from_status} → {self.to_status}"
 
 
 class Direction(models.TextChoices):
@@ -259,6 +274,9 @@ class Measurement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator} : {self.value} au {self.date:%d/%m/%Y}"
+
 
 class CommitteeKind(models.TextChoices):
     TECHNICAL = "technical", "Comité technique"
@@ -302,6 +320,9 @@ class Decision(models.Model):
         verbose_name = "décision"
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return self.text[:80]
+
 
 class Comment(models.Model):
     sheet = models.ForeignKey(ActionSheet, on_delete=models.CASCADE, related_name="comments")
@@ -311,6 +332,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} sur {self.sheet}"
 
 
 class ProposalStatus(models.TextChoices):
@@ -341,6 +365,9 @@ class Proposal(models.Model):
             models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid")
         ]
 
+    def __str__(self) -> str:
+        return f"Proposition de {self.author} sur {self.sheet}"
+
 
 class SheetVersion(models.Model):
     """What a sheet's editable fields said at one version, and who made it so."""
@@ -355,3 +382,6 @@ class SheetVersion(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["sheet", "number"], name="unique_sheet_version")]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} v{self.number}"

@@ -19,6 +19,8 @@ AXES = [
     (AxisKind.COMMUNICATION, "Axe 4 — Communication"),
 ]
 
+CALENDAR = "Deuxième comité de pilotage en septembre 2024 ; feuille de route avant le 31 octobre 2024."
+
 SHEETS = [
     {
         "code": "FA1",
@@ -170,7 +172,7 @@ def load_roadmap_demo() -> Roadmap:
                 "context": data["context"],
                 "goals": data["goals"],
                 "target_publics": data["target_publics"],
-                "calendar": "Deuxième comité de pilotage en septembre 2024 ; feuille de route avant le 31 octobre 2024.",
+                "calendar": CALENDAR,
                 "status": SheetStatus.DRAFTING,
             },
         )
