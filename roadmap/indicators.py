@@ -137,5 +137,35 @@ def events_held(parameters: dict, on: date) -> Decimal | None:
     return _count_if_installed("library", "Event", starts_at__gte=start, starts_at__lt=end)
 
 
+def describe(key: str, parameters: dict) -> str:
+    """The computation in plain French, with its parameters spelt out."""
+    parameters = parameters or {}
+    months = int(parameters.get("months", 6 if key == "places_verified_recently" else 12))
+    parts = {
+        "requests_received": f"demandes reçues sur les {months} derniers mois",
+        "share_oriented_within": (
+            f"part des demandes des {months} derniers mois orientées vers un lieu en moins de "
+            f"{int(parameters.get('days', 7))} jours"
+        ),
+        "unmet_needs": f"demandes des {months} derniers mois qu'aucun lieu ne couvrait, ou closes sans solution",
+        "places_verified_recently": f"lieux ouverts dont la fiche a été vérifiée dans les {months} derniers mois",
+        "resources_published": "ressources pour les médiateurs publiées",
+        "events_held": f"ateliers, formations et réunions de l'agenda tenus sur les {months} derniers mois",
+    }
+    text = parts.get(key, REGISTRY[key].label.lower() if key in REGISTRY else key)
+    if parameters.get("need"):
+        category = apps.get_model("demandes", "NeedCategory").objects.filter(code=parameters["need"]).first()
+        text += f", besoin « {category.label if category else parameters['need']} »"
+    if parameters.get("audience"):
+        from demandes.models import Audience
+
+        label = dict(Audience.choices).get(parameters["audience"], parameters["audience"])
+        text += f", demandeurs : {label.lower()}"
+    if parameters.get("epci"):
+        epci = apps.get_model("territory", "Epci").objects.filter(code=parameters["epci"]).first()
+        text += f", {epci.name if epci else 'EPCI ' + parameters['epci']}"
+    return text[0].upper() + text[1:] + "."
+
+
 def compute(key: str, parameters: dict, on: date) -> Decimal | None:
     return REGISTRY[key].compute(parameters or {}, on)

@@ -5,10 +5,12 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from demandes.models import NeedCategory
 from roadmap import actions
 from roadmap.models import ActionSheet, Axis, AxisKind, CommitteeKind, Decision, Indicator, Roadmap, SheetStatus
+from roadmap.snapshots import take_snapshots
 
 SLUG = "nievre-france-numerique-ensemble"
 
@@ -206,4 +208,5 @@ def load_roadmap_demo() -> Roadmap:
                 "demandeur (inclusion et médiation)."
             ),
         )
+    take_snapshots(on=timezone.localdate())
     return roadmap

@@ -62,6 +62,12 @@ def _indicator_rows(sheet_indicators) -> list[dict]:  # noqa: ANN001
                     latest=latest.value if latest else None,
                 ),
                 "computation": indicators.REGISTRY.get(indicator.computed),
+                "description": indicators.describe(indicator.computed, indicator.parameters)
+                if indicator.computed in indicators.REGISTRY
+                else "",
+                "live": indicators.compute(indicator.computed, indicator.parameters, timezone.localdate())
+                if indicator.computed in indicators.REGISTRY
+                else None,
                 "chart": mark_safe(  # noqa: S308 - built from numbers and escaped text only
                     charts.indicator_chart(
                         title=indicator.label,
