@@ -3,4 +3,11 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"SITE_NAME": settings.SITE_NAME, "TERRITORY_NAME": settings.TERRITORY_NAME}
+    from directory.importers.licences import footer_credits
+
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "TERRITORY_NAME": settings.TERRITORY_NAME,
+        # The credits and licences of the data's sources, from directory/data/sources.json.
+        "DATA_CREDITS": footer_credits(),
+    }

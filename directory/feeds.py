@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.utils.feedgenerator import Atom1Feed
 
+from directory.importers.licences import attribution
 from directory.models import Place
 
 FEED_SIZE = 50
@@ -32,8 +33,7 @@ class RecentPlacesFeed(Feed):
             parts.append("Ce lieu a fermé définitivement.")
         if item.summary:
             parts.append(item.summary)
-        if item.source == "mednum-bfc":
-            parts.append("Source : MedNum BFC (ODbL 1.0).")
+        parts.append(f"Source : {attribution(item.source, item.licence)}.")
         return " ".join(parts)
 
     def item_pubdate(self, item: Place) -> dt.datetime:

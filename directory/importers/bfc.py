@@ -20,11 +20,12 @@ from aiguillage.lib.geo import haversine_km
 from aiguillage.lib.text import fold
 from directory.importers.crosswalk import Crosswalk, default_crosswalk
 from directory.importers.halfdays import HALF_DAY_COLUMNS, convert
+from directory.importers.licences import source_licence
 from directory.importers.records import Level, PlaceData, Problem, ReadOptions, ReadResult, SourcedPlace
 from directory.importers.towns import CommuneIndex, departement_of_postcode, match_town
 
 SOURCE = "mednum-bfc"
-LICENCE = "odbl-1.0"
+LICENCE = source_licence(SOURCE)
 CREDIT = "MedNum BFC"
 REQUIRED_COLUMNS = ("bfc_id", "nom_structure", "ville", "code_postal", "departement", "lat", "lon", *HALF_DAY_COLUMNS)
 # What this source knows; a re-import leaves every other field as it is.

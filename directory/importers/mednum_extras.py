@@ -100,7 +100,8 @@ def render(place: PlaceData, terms: TermIndex, commune_name: Callable[[str], str
         lines.append(("Site de la structure porteuse", operator.website))
     if place.phone and not phone_fits:
         lines.append(("Téléphone", place.phone))
-    if place.licence != DEFAULT_LICENCE:
+    # Every record of a credited source says its credit and licence, so they follow it into any other file.
+    if place.licence != DEFAULT_LICENCE or place.source in CREDITS:
         text = f"{licence_name(place.licence)} ({place.licence})"
         credit = CREDITS.get(place.source)
         if credit is not None:

@@ -26,12 +26,12 @@ from django.utils.text import slugify
 from aiguillage.lib import opening_hours
 from aiguillage.lib.geo import haversine_km
 from aiguillage.lib.text import fold
-from directory.importers import bfc
+from directory.importers.licences import source_licence
 from directory.importers.mednum import COLUMNS, NO_PIVOT, SEPARATOR
 from directory.importers.mednum_extras import BLOCK_FIELDS, Extras, operator_from, parse_block, split_detail
 from directory.importers.mednum_terms import COLUMN_FIELDS, TermIndex
 from directory.importers.native import insee_departement
-from directory.importers.publishing import DEFAULT_LICENCE, split_public_id
+from directory.importers.publishing import split_public_id
 from directory.importers.records import Level, PlaceData, Problem, ReadOptions, ReadResult, SourcedPlace
 from directory.importers.towns import CommuneIndex, CommuneRef, departement_of_postcode, match_town
 from directory.models import Operator, Place
@@ -47,7 +47,6 @@ COLUMN_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "conditions_acces": ("fees", "labels"),
     "labels_nationaux": ("labels",),
 }
-SOURCE_LICENCES = {bfc.SOURCE: bfc.LICENCE}
 DEFAULT_SOURCE = "mednum"
 _url_validator = URLValidator(schemes=["http", "https"])
 _SPLIT = re.compile(r"\s*[|;]\s*")
@@ -223,7 +222,7 @@ class _RowReader:
         if self.has("presentation_detail"):
             values["description"] = description
             provided.add("description")
-        licence = SOURCE_LICENCES.get(key[0], DEFAULT_LICENCE)
+        licence = source_licence(key[0])
         if extras is not None:
             for message in extras.warnings:
                 row.warn("presentation_detail", message)

@@ -22,14 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.importers.exporter import load_place_data
-from directory.importers.licences import CREDITS, LICENCES, credit_entries, licence_entries
+from directory.importers.licences import CREDITS, LICENCES, REGISTRY, credit_entries, licence_entries
 from directory.importers.records import PlaceData
 from directory.models import Place, PlaceStatus
 from territory.models import Commune
 
 ID_SEPARATOR = "--"
 SOURCE_CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,49}$")
-DEFAULT_LICENCE = "etalab-2.0"
+DEFAULT_LICENCE = REGISTRY.default_licence
 # Places read from the database per batch when a file is streamed.
 BATCH_SIZE = 500
 

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_safe
 from aiguillage.lib.ods import write_ods
 from directory.forms import SearchForm
 from directory.importers.files import export_file
+from directory.importers.licences import CREDITS, LICENCES, REGISTRY, credit_of, licence_short, licence_url
 from directory.importers.registry import FORMATS
 from directory.models import Place, PlaceStatus
 from directory.search import SearchQuery, all_terms, search
 from territory.lookup import resolve_commune
 
-BFC_SOURCE = "mednum-bfc"
 OPEN_DATA_STATS_KEY = "directory:open-data-stats"
 EXPORT_ROWS_MAX = 5000
 
@@ -57,12 +57,8 @@ EXPORTS = [
     Export("lieux", "geojson", "GeoJSON (carte)", "application/geo+json", "geojson"),
 ]
 PERIMETERS = {
-    "tout": ("Tous les lieux", "ODbL 1.0 (dérivé de MedNum BFC)", "https://opendatacommons.org/licenses/odbl/1-0/"),
-    "contributions": (
-        "Contributions du territoire seulement",
-        "Licence Ouverte 2.0",
-        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-    ),
+    "tout": "Tous les lieux",
+    "contributions": "Contributions du territoire seulement",
 }
 
 
@@ -73,39 +69,83 @@ def _available() -> list[Export]:
 
 def _perimeter(name: str) -> QuerySet:
     places = Place.objects.all()
-    return places.exclude(source=BFC_SOURCE) if name == "contributions" else places
+    # The territory's own contributions: records of no credited source (directory/data/sources.json).
+    return places.exclude(source__in=list(CREDITS)) if name == "contributions" else places
 
 
-def _open_data_stats() -> tuple[dict, int]:
-    """Count and last update of each perimeter, and the MedNum BFC count: five passes over the whole table,
-    kept a minute (the page is public; a minute's delay on a count is harmless)."""
+def _perimeter_licence(pairs: list[tuple[str, str]]) -> tuple[str, str]:
+    """(label, url) of the licence a file of these (source, licence) records is under.
+
+    A share-alike licence covers the whole file ("ODbL 1.0 (dérivé de MedNum BFC)"); otherwise each
+    licence present applies to its own records.
+    """
+    codes = sorted({licence for _, licence in pairs}) or [REGISTRY.default_licence]
+    for code in codes:
+        known = LICENCES.get(code)
+        if known is not None and known.share_alike:
+            sources = sorted({credit_of(source) for source, licence in pairs if licence == code})
+            return f"{licence_short(code)} (dérivé de {', '.join(sources)})", known.url
+    if len(codes) == 1:
+        return licence_short(codes[0]), licence_url(codes[0])
+    return " et ".join(licence_short(code) for code in codes), ""
+
+
+def _open_data_stats() -> tuple[dict, list[dict]]:
+    """Count, last update and licence of each file, and the records of each source: a few passes over the
+    whole table, kept a minute (the page is public; a minute's delay on a count is harmless)."""
     return cache.get_or_set(OPEN_DATA_STATS_KEY, _count_open_data, timeout=60)
 
 
-def _count_open_data() -> tuple[dict, int]:
+def _count_open_data() -> tuple[dict, list[dict]]:
     stats = {}
     for name in PERIMETERS:
-        for public_only in (False, True):
+        for export in _available():
+            place_format = FORMATS.get(export.format_name)
             places = _perimeter(name)
-            if public_only:
+            if place_format.public_only:
                 # Open-data formats leave out places closed for good.
                 places = places.exclude(status=PlaceStatus.CLOSED)
-            stats[name, public_only] = places.aggregate(count=Count("pk"), last=Max("updated_at"))
-    return stats, Place.objects.filter(source=BFC_SOURCE).count()
+            if place_format.selects is not None:
+                places = place_format.selects(places)
+            stats[name, export.format_name] = {
+                **places.aggregate(count=Count("pk"), last=Max("updated_at")),
+                "licence": _perimeter_licence(list(places.order_by().values_list("source", "licence").distinct())),
+            }
+    counts = Place.objects.order_by().values("source", "licence").annotate(count=Count("pk"))
+    sources: dict[str, dict] = {}
+    for row in counts:
+        credit = CREDITS.get(row["source"])
+        key = row["source"] if credit else ""
+        entry = sources.setdefault(
+            key,
+            {
+                "credit": credit.credit if credit else "Contributions du territoire",
+                "description": credit.description if credit else "",
+                "licences": {},
+                "count": 0,
+            },
+        )
+        entry["count"] += row["count"]
+        entry["licences"][row["licence"]] = (licence_short(row["licence"]), licence_url(row["licence"]))
+    listed = [
+        {**entry, "licences": sorted(entry["licences"].values())}
+        for key, entry in sorted(sources.items(), key=lambda item: (item[0] == "", item[0]))
+    ]
+    return stats, listed
 
 
 @require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
-    stats, bfc_count = _open_data_stats()
+    stats, sources = _open_data_stats()
     rows = [
         {
             "export": export,
             "perimeter": name,
-            "label": PERIMETERS[name][0],
-            "licence": PERIMETERS[name][1],
-            "licence_url": PERIMETERS[name][2],
-            "count": stats[name, FORMATS.get(export.format_name).public_only]["count"],
-            "last": stats[name, FORMATS.get(export.format_name).public_only]["last"],
+            "label": PERIMETERS[name],
+            "licence": stats[name, export.format_name]["licence"][0],
+            "licence_url": stats[name, export.format_name]["licence"][1],
+            "count": stats[name, export.format_name]["count"],
+            "last": stats[name, export.format_name]["last"],
             "url": reverse("directory:export", kwargs={"slug": export.slug, "extension": export.extension})
             + ("?perimetre=contributions" if name == "contributions" else ""),
         }
@@ -114,7 +154,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "rows": rows,
-        "bfc_count": bfc_count,
+        "sources": sources,
         "feeds": [("RSS", reverse("directory:feed_rss")), ("Atom", reverse("directory:feed_atom"))],
     }
     return render(request, "directory/open_data.html", context)
@@ -207,8 +247,8 @@ def _result_rows(request: HttpRequest) -> tuple[list[list], str] | None:
                 place.opening_hours,
                 place.get_status_display(),
                 settings.SITE_URL + place.get_absolute_url(),
-                "MedNum BFC" if place.source == BFC_SOURCE else "contributions du territoire",
-                "ODbL 1.0" if place.source == BFC_SOURCE else "Licence Ouverte 2.0",
+                credit_of(place.source),
+                licence_short(place.licence),
             ]
         )
     return rows, (data["q"] or "lieux")

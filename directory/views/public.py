@@ -10,14 +10,12 @@ from django.views.decorators.http import require_safe
 from aiguillage.lib import opening_hours
 from directory.access import can_edit_place
 from directory.forms import SearchForm
+from directory.importers.licences import attribution, licence_url
 from directory.models import Place, PlaceStatus
 from directory.search import SearchQuery, SearchResult, all_terms, search
 from territory.lookup import resolve_commune
 from territory.models import Commune
 
-SOURCE_CREDITS = {
-    "mednum-bfc": "MedNum BFC — Cartographie des lieux de médiation numérique en Bourgogne-Franche-Comté (ODbL 1.0)",
-}
 USED_TYPOLOGIES_KEY = "directory:used-typologies"
 PUBLIC_COUNT_KEY = "directory:public-count"
 QUICK_NEEDS = ["Imprimante 3D", "Découpe laser", "Réalité virtuelle", "Démarches en ligne", "Intelligence artificielle"]
@@ -162,7 +160,8 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
         "is_open": is_open if place.status == PlaceStatus.OPEN else False,
         "open_status": open_status if place.status == PlaceStatus.OPEN else None,
         "stops": stops,
-        "credit": SOURCE_CREDITS.get(place.source, ""),
+        "credit": attribution(place.source, place.licence),
+        "licence_url": licence_url(place.licence),
         "map_links": {
             "osm": f"https://www.openstreetmap.org/?mlat={place.latitude:.5f}&mlon={place.longitude:.5f}#map=17/"
             f"{place.latitude:.5f}/{place.longitude:.5f}",

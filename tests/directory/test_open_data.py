@@ -100,7 +100,9 @@ def test_open_data_formats_count_only_places_not_closed(client, places):
     rows = client.get(reverse("directory:data_notice")).context["rows"]
     counts = {(row["export"].format_name, row["perimeter"]): row["count"] for row in rows}
     assert counts[("native", "contributions")] == 2
-    assert counts[("mednum-csv", "contributions")] == 1
+    assert counts[("geojson", "contributions")] == 1
+    # The contribution says no service at all: the national formats leave it out (the export report says so).
+    assert counts[("mednum-csv", "contributions")] == 0
     url = reverse("directory:export", kwargs={"slug": "lieux", "extension": "geojson"})
     features = json.loads(client.get(url, {"perimetre": "contributions"}).content)["features"]
     assert len(features) == counts[("geojson", "contributions")]
