@@ -8,9 +8,10 @@ from django.core.validators import validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from aiguillage.lib.phone import PhoneError, normalize_phone
+
 INSEE_PATTERN = r"^(?:[0-9]{2}|2[AB])[0-9]{3}$"
 CODE_PATTERN = r"^[a-z0-9_]{1,50}$"
-PHONE = re.compile(r"^[0-9 +().-]{6,20}$")
 # Control characters other than tab and line breaks, which nobody types (and PostgreSQL refuses NUL), and lone
 # surrogates, which JSON can escape but no database can store.
 FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -52,9 +53,12 @@ def _email(value: str) -> str:
 
 def _phone(value: str) -> str:
     value = _clean_text(value)
-    if value and not PHONE.match(value):
-        raise PydanticCustomError("invalid_phone", "Ce numéro de téléphone n'est pas valide.")
-    return value
+    if not value:
+        return value
+    try:
+        return normalize_phone(value)
+    except PhoneError as error:
+        raise PydanticCustomError("invalid_phone", str(error)) from None
 
 
 Description = Annotated[

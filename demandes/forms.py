@@ -1,5 +1,6 @@
 from django import forms
 
+from aiguillage.forms import PhoneField
 from demandes.models import Audience, NeedCategory, Outcome, Reason, ReasonKind
 from directory.models import Term, Vocabulary
 from territory.lookup import resolve_commune
@@ -64,13 +65,7 @@ class RequestForm(forms.Form):
         required=False,
         error_messages={"invalid": "Cette adresse électronique n'est pas valide."},
     )
-    contact_phone = forms.RegexField(
-        label="Votre téléphone",
-        required=False,
-        regex=r"^[0-9 +().-]{6,20}$",
-        max_length=20,
-        error_messages={"invalid": "Ce numéro de téléphone n'est pas valide."},
-    )
+    contact_phone = PhoneField(label="Votre téléphone", required=False)
     consent = forms.BooleanField(
         label="J'accepte que mes coordonnées soient transmises au lieu qui m'aidera et conservées le temps de "
         "traiter ma demande (24 mois au plus après sa clôture).",

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from aiguillage.forms import PhoneField
 from directory.models import Equipment, ItinerantStop, Operator, Place, Term
 
 
@@ -146,3 +147,8 @@ class PlaceAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: object) -> object:
+        if db_field.name == "phone":
+            return PhoneField(label="Téléphone", required=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

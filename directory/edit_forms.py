@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.forms import inlineformset_factory
 
+from aiguillage.forms import PhoneField
 from aiguillage.lib import opening_hours
 from directory.hours_form import WeekHoursField
 from directory.models import Equipment, ItinerantStop, Place, Term, Vocabulary
@@ -19,6 +20,7 @@ def _terms(vocabulary: str) -> forms.ModelMultipleChoiceField:
 
 
 class PlaceEditForm(forms.ModelForm):
+    phone = PhoneField(label="Téléphone", required=False)
     services = _terms(Vocabulary.SERVICE)
     audiences = _terms(Vocabulary.AUDIENCE)
     accessibility = _terms(Vocabulary.ACCESSIBILITY)

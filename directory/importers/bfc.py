@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from aiguillage.lib.geo import haversine_km
+from aiguillage.lib.phone import first_phone
 from aiguillage.lib.text import fold
 from directory.importers.crosswalk import Crosswalk, default_crosswalk
 from directory.importers.halfdays import HALF_DAY_COLUMNS, convert
@@ -56,7 +57,6 @@ PROVIDED = frozenset(
         "review_note",
     }
 )
-MAX_PHONE = 30
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -188,10 +188,10 @@ def row_to_place(
         # Some rows repeat the place's name where the street should be.
         address = ""
 
-    phone = " ".join(row.get("contact_tel", "").split())
-    if len(phone) > MAX_PHONE:
-        warn("contact_tel", f"numéro trop long « {phone} », ignoré", for_review=True)
-        phone = ""
+    raw_phone = " ".join(row.get("contact_tel", "").split())
+    phone = first_phone(raw_phone)
+    if raw_phone and not phone:
+        warn("contact_tel", f"numéro de téléphone invalide « {raw_phone} », ignoré", for_review=True)
 
     return (
         PlaceData(

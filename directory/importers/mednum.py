@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from aiguillage.lib import csvsafe
 from directory.importers.mednum_extras import join_detail, render
 from directory.importers.mednum_terms import COLUMN_FIELDS, TermIndex
 from directory.importers.national import commune_label, national_export, street_label
@@ -179,17 +180,13 @@ def left_out(places: Sequence[PlaceData]) -> list[str]:
     ]
 
 
-def _csv_cell(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _csv_rows(places: Iterable[PlaceData], terms: TermIndex, facts: Facts) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     for place in places:
         if not is_national(place, terms):
             continue
-        writer.writerow(_csv_cell(value) for value in place_row(place, terms, facts).values())
+        writer.writerow(place_row(place, terms, facts).values())
     return buffer.getvalue()
 
 

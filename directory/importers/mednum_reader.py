@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from aiguillage.lib import opening_hours
 from aiguillage.lib.geo import haversine_km
+from aiguillage.lib.phone import PhoneError, normalize_phone
 from aiguillage.lib.text import fold
 from directory.importers.licences import source_licence
 from directory.importers.mednum import COLUMNS, NO_PIVOT, SEPARATOR
@@ -372,12 +373,10 @@ class _RowReader:
 
     def _phone(self, row: Row) -> str:
         def check(value: str) -> str | None:
-            compact = re.sub(r"[\s.\-]", "", value)
-            match = re.fullmatch(r"\+33([1-9]\d{8})", compact)
-            if match:
-                digits = "0" + match[1]
-                return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-            return value if len(value) <= _max(Place, "phone") else None
+            try:
+                return normalize_phone(value)
+            except PhoneError:
+                return None
 
         return self._first(
             row, "telephone", [v.strip() for v in row.text("telephone").split(SEPARATOR) if v.strip()], check

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from aiguillage.lib import opening_hours
+from aiguillage.lib.phone import PhoneError, normalize_phone
 from directory.importers.licences import credit_entries, licence_entries
 from directory.importers.records import (
     TERM_FIELDS,
@@ -179,6 +180,12 @@ def _scalar(row: RowProblems, attribute: str, path: str, value: Any) -> tuple[bo
             validate_email(text)
         except ValidationError:
             row.error(path, f"adresse électronique invalide « {text} »")
+            return False, None
+    if attribute == "phone" and text:
+        try:
+            text = normalize_phone(text)
+        except PhoneError:
+            row.error(path, f"numéro de téléphone invalide « {text} » : par exemple 03 86 12 34 56 ou +33386123456")
             return False, None
     if attribute in URLS and text:
         try:

@@ -1,6 +1,5 @@
 """Open data: whole-directory exports, search results for office users, and the embeddable widget."""
 
-import csv
 import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
 from directory.forms import SearchForm
 from directory.importers.files import export_file
@@ -265,9 +265,9 @@ def results_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     # A semicolon and a byte-order mark: what spreadsheet software in France opens without asking.
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvsafe.writer(buffer, delimiter=";")
     writer.writerow(RESULT_COLUMNS)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="recherche-lieux.csv"'
     return response

@@ -4,11 +4,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import throttle
+from aiguillage.lib.phone import PhoneError, normalize_phone
 from directory import reports
 from directory.access import get_report_for_coordinator, require_coordinator
 from directory.models import ErrorReport, Place, ReportStatus
@@ -36,6 +38,23 @@ class ReportForm(forms.Form):
     )
     # Left empty by people; robots fill every field they find.
     site_web = forms.CharField(label="Ne pas remplir", required=False)
+
+    def clean_contact(self) -> str:
+        value = " ".join(self.cleaned_data["contact"].split())
+        if not value:
+            return ""
+        if "@" in value:
+            try:
+                validate_email(value)
+            except forms.ValidationError:
+                raise forms.ValidationError("Cette adresse électronique n'est pas valide.") from None
+            return value.lower()
+        try:
+            return normalize_phone(value)
+        except PhoneError:
+            raise forms.ValidationError(
+                "Indiquez une adresse électronique ou un numéro de téléphone valide (par exemple 03 86 12 34 56)."
+            ) from None
 
 
 class ModerationForm(forms.Form):

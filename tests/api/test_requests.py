@@ -143,7 +143,7 @@ def test_contact_details_without_consent_are_refused(client, api_key):
         (
             {"contact_phone": "appelez-moi", "consent": True},
             "contact_phone",
-            "Ce numéro de téléphone n'est pas valide.",
+            "Ce numéro de téléphone n'est pas valide. Exemple : 03 86 12 34 56.",
         ),
         ({"consent": "oui"}, "consent", "true ou false est attendu."),
         ({"situations": ["astronaut"]}, "situations", "Code de situation inconnu : astronaut."),
