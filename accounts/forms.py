@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import Organisation, Role
@@ -9,15 +11,18 @@ from directory.models import Place
 
 
 def _limits() -> tuple[throttle.Limit, throttle.Limit]:
-    # Read at call time, so that settings changed in tests or by deployment apply.
+    # Read at call time, so that settings changed in tests or by deployment apply. Failed logins are counted per
+    # account *and address* (so that someone elsewhere cannot lock a person out of their account) and per address.
     return (
-        throttle.Limit("login-account", settings.LOGIN_THROTTLE_PER_ACCOUNT, settings.LOGIN_THROTTLE_WINDOW),
-        throttle.Limit("login-ip", settings.LOGIN_THROTTLE_PER_IP, settings.LOGIN_THROTTLE_WINDOW),
+        throttle.Limit(
+            "login-account-ip", settings.LOGIN_THROTTLE_PER_ACCOUNT, settings.LOGIN_THROTTLE_WINDOW, fail_closed=True
+        ),
+        throttle.Limit("login-ip", settings.LOGIN_THROTTLE_PER_IP, settings.LOGIN_THROTTLE_WINDOW, fail_closed=True),
     )
 
 
 class LoginForm(AuthenticationForm):
-    """Email and password, with failed attempts throttled per account and per IP address."""
+    """Email and password, with failed attempts throttled per account and address pair, and per address."""
 
     username = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
@@ -28,28 +33,76 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Adresse ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
         "throttled": "Trop de tentatives de connexion. Pour votre sécurité, réessayez dans {minutes} minutes.",
+        "unavailable": throttle.UNAVAILABLE_MESSAGE,
     }
 
     def clean(self) -> dict:
         email = (self.cleaned_data.get("username") or "").lower()
         password = self.cleaned_data.get("password")
-        account_limit, ip_limit = _limits()
+        pair_limit, ip_limit = _limits()
         ip = throttle.client_ip(self.request) if self.request else ""
-        if throttle.is_limited(account_limit, email) or (ip and throttle.is_limited(ip_limit, ip)):
-            raise forms.ValidationError(
-                self.error_messages["throttled"].format(minutes=max(1, settings.LOGIN_THROTTLE_WINDOW // 60)),
-                code="throttled",
-            )
-        if email and password:
-            self.user_cache = authenticate(self.request, username=email, password=password)
-            if self.user_cache is None:
-                throttle.hit(account_limit, email)
-                if ip:
+        pair = f"{email}|{ip}"
+        try:
+            if throttle.is_limited(pair_limit, pair) or throttle.is_limited(ip_limit, ip):
+                raise forms.ValidationError(
+                    self.error_messages["throttled"].format(minutes=max(1, settings.LOGIN_THROTTLE_WINDOW // 60)),
+                    code="throttled",
+                )
+            if email and password:
+                self.user_cache = authenticate(self.request, username=email, password=password)
+                if self.user_cache is None:
+                    throttle.hit(pair_limit, pair)
                     throttle.hit(ip_limit, ip)
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-            throttle.reset(account_limit, email)
+                    raise self.get_invalid_login_error()
+                self.confirm_login_allowed(self.user_cache)
+                throttle.reset(pair_limit, pair)
+        except throttle.CacheUnavailable:
+            self.user_cache = None
+            raise forms.ValidationError(self.error_messages["unavailable"], code="unavailable") from None
         return self.cleaned_data
+
+
+def _reset_limits() -> tuple[throttle.Limit, throttle.Limit]:
+    window = settings.PASSWORD_RESET_THROTTLE_WINDOW
+    return (
+        throttle.Limit("reset-account", settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT, window, fail_closed=True),
+        throttle.Limit("reset-ip", settings.PASSWORD_RESET_THROTTLE_PER_IP, window, fail_closed=True),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """A reset link by email, a few times an hour at most per account and per address."""
+
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Indiquez votre adresse électronique.",
+            "invalid": "Cette adresse n'est pas valide.",
+        },
+    )
+
+    def check_limits(self, request: HttpRequest) -> bool:
+        """Count this sending; False (with a French error on the form) when it goes over a limit."""
+        email = self.cleaned_data["email"].lower()
+        ip = throttle.client_ip(request)
+        account_limit, ip_limit = _reset_limits()
+        try:
+            if throttle.is_limited(account_limit, email) or throttle.is_limited(ip_limit, ip):
+                minutes = max(1, settings.PASSWORD_RESET_THROTTLE_WINDOW // 60)
+                self.add_error(
+                    None,
+                    "Trop de demandes de nouveau mot de passe. Vérifiez votre boîte de réception (et les "
+                    f"indésirables), ou réessayez dans {minutes} minutes.",
+                )
+                return False
+            throttle.hit(account_limit, email)
+            throttle.hit(ip_limit, ip)
+        except throttle.CacheUnavailable:
+            self.add_error(None, throttle.UNAVAILABLE_MESSAGE)
+            return False
+        return True
 
 
 class AcceptInvitationForm(forms.Form):

@@ -158,6 +158,10 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 3600)
 LOGIN_THROTTLE_PER_ACCOUNT = envint("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = envint("LOGIN_THROTTLE_PER_IP", 20)
 LOGIN_THROTTLE_WINDOW = envint("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Password-reset emails per account and per IP address within PASSWORD_RESET_THROTTLE_WINDOW seconds.
+PASSWORD_RESET_THROTTLE_PER_ACCOUNT = envint("PASSWORD_RESET_THROTTLE_PER_ACCOUNT", 3)
+PASSWORD_RESET_THROTTLE_PER_IP = envint("PASSWORD_RESET_THROTTLE_PER_IP", 10)
+PASSWORD_RESET_THROTTLE_WINDOW = envint("PASSWORD_RESET_THROTTLE_WINDOW", 3600)
 # Reminders to place managers: days between reminders about the same overdue record; the last repeats.
 REMINDER_INTERVALS_DAYS = [int(days) for days in envlist("REMINDER_INTERVALS_DAYS", "7,21,60")]
 COORDINATOR_DIGEST_DAYS = envint("COORDINATOR_DIGEST_DAYS", 7)
@@ -195,17 +199,38 @@ REPORT_THROTTLE_WINDOW = envint("REPORT_THROTTLE_WINDOW", 3600)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
-# A cache shared by every app server (Redis) holds rate-limit counters; one process may use memory.
+# A cache shared by every app server (Redis): cached lists and rate-limit counters; one process may use memory.
+# A cache outage is not a site outage: the "default" cache answers "not cached" when Redis is unreachable, so
+# pages fall back to the database; rate limits read the "throttle" alias, which raises instead, so that each
+# limit chooses to fail open (reads, forms) or closed (login, password reset).
 REDIS_URL = os.getenv("REDIS_URL", "")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "aiguillage",
-    }
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aiguillage"}
-}
+CACHE_TIMEOUT_SECONDS = envfloat("CACHE_TIMEOUT_SECONDS", 0.5)
+
+
+def cache_settings(redis_url: str, timeout: float) -> dict:
+    """CACHES for a Redis URL (an empty one: memory of this process)."""
+    if not redis_url:
+        local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aiguillage"}
+        return {"default": local, "throttle": local}
+
+    def alias(*, ignore_exceptions: bool) -> dict:
+        return {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "aiguillage",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": ignore_exceptions,
+                "SOCKET_CONNECT_TIMEOUT": timeout,
+                "SOCKET_TIMEOUT": timeout,
+            },
+        }
+
+    return {"default": alias(ignore_exceptions=True), "throttle": alias(ignore_exceptions=False)}
+
+
+# /sante/ reports the outbox as failing when its oldest unsent email has waited longer than this.
+HEALTH_OUTBOX_MAX_AGE_SECONDS = envint("HEALTH_OUTBOX_MAX_AGE_SECONDS", 3600)
+CACHES = cache_settings(REDIS_URL, CACHE_TIMEOUT_SECONDS)
 
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "aiguillage <ne-pas-repondre@aiguillage.invalid>")

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
 from aiguillage.views import health, outbox_retry, outbox_view
 
 admin.site.site_header = "aiguillage — administration"
 admin.site.site_title = "aiguillage"
 admin.site.index_title = "Coordination"
+# One login for the whole site: the administration sends people to /connexion/, which is throttled.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("admin/", admin.site.urls),

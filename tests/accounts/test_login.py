@@ -31,14 +31,22 @@ def test_a_wrong_password_gets_a_french_message(client, db):
     assert "Adresse ou mot de passe incorrect." in response.content.decode()
 
 
-def test_repeated_failures_on_one_account_are_throttled(client, db, settings):
+def test_repeated_failures_on_one_account_from_one_address_are_throttled(client, db, settings):
     settings.LOGIN_THROTTLE_PER_ACCOUNT = 3
     make_user("camille@fablab.example")
     for attempt in range(3):
-        _login(client, "camille@fablab.example", f"faux{attempt}", ip=f"198.51.100.{attempt}")
-    response = _login(client, "camille@fablab.example", PASSWORD, ip="198.51.100.99")
+        _login(client, "camille@fablab.example", f"faux{attempt}", ip="198.51.100.1")
+    response = _login(client, "camille@fablab.example", PASSWORD, ip="198.51.100.1")
     assert "Trop de tentatives de connexion" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_failures_elsewhere_do_not_lock_the_person_out_of_their_account(client, db, settings):
+    settings.LOGIN_THROTTLE_PER_ACCOUNT = 3
+    make_user("camille@fablab.example")
+    for attempt in range(6):
+        _login(client, "camille@fablab.example", f"faux{attempt}", ip=f"198.51.100.{attempt}")
+    assert _login(client, "camille@fablab.example", PASSWORD, ip="192.0.2.50").status_code == 302
 
 
 def test_repeated_failures_from_one_address_are_throttled(client, db, settings):
