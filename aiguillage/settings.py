@@ -54,7 +54,14 @@ def database_from_url(url: str) -> dict:
             path = path[1:]
         else:
             path = str(BASE_DIR / path.lstrip("/")) if path else str(BASE_DIR / "db.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        # Writers wait for the lock (IMMEDIATE takes it at BEGIN, so that a transaction never fails half-way when
+        # it starts writing) instead of failing with "database is locked"; WAL is set once on the file by the
+        # migration aiguillage 0001.
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", 20)},
+        }
     if parsed.scheme in ("postgres", "postgresql"):
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         return {

@@ -19,7 +19,8 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests use a live server, whose database is flushed after each test:
     # run them last so that the other tests keep the communes loaded once.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Tests against a server in another process flush the database too.
+    items.sort(key=lambda item: any(item.get_closest_marker(name) for name in ("browser", "server_process")))
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,28 @@
+"""SQLite as the embedded default: writers wait for the lock, and the file is in WAL mode, set once."""
+
+import sqlite3
+
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from aiguillage.settings import database_from_url
+from aiguillage.sqlite import enable_wal
+
+
+def test_sqlite_connections_take_the_write_lock_at_begin_and_wait_for_it():
+    database = database_from_url("sqlite:////tmp/essai.sqlite3")
+    assert database["NAME"] == "/tmp/essai.sqlite3"
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 5
+    # No PRAGMA run on every new connection: WAL lives on the file.
+    assert "init_command" not in database["OPTIONS"]
+
+
+def test_wal_is_set_once_and_stays_on_the_file(tmp_path, django_db_blocker):
+    path = tmp_path / "base.sqlite3"
+    sqlite3.connect(path).close()
+    wrapper = DatabaseWrapper({**database_from_url(f"sqlite:///{path}"), "TEST": {}}, alias="essai")
+    with django_db_blocker.unblock():
+        assert enable_wal(wrapper) == "wal"
+        wrapper.close()
+    with sqlite3.connect(path) as fresh:
+        assert fresh.execute("PRAGMA journal_mode").fetchone() == ("wal",)
