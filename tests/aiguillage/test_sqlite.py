@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from aiguillage.settings import database_from_url
@@ -20,7 +21,7 @@ def test_sqlite_connections_take_the_write_lock_at_begin_and_wait_for_it():
 def test_wal_is_set_once_and_stays_on_the_file(tmp_path, django_db_blocker):
     path = tmp_path / "base.sqlite3"
     sqlite3.connect(path).close()
-    wrapper = DatabaseWrapper({**database_from_url(f"sqlite:///{path}"), "TEST": {}}, alias="essai")
+    wrapper = DatabaseWrapper({**connection.settings_dict, **database_from_url(f"sqlite:///{path}")}, alias="essai")
     with django_db_blocker.unblock():
         assert enable_wal(wrapper) == "wal"
         wrapper.close()
