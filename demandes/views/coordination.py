@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
+from aiguillage.http import personal_data
 from demandes import access, privacy, suggestions, transitions
 from demandes.forms import AssignForm, CloseForm, NeedsForm, NoteForm, OrientForm, QueueFilterForm
 from demandes.models import NeedCategory, Request, Status
@@ -33,6 +34,7 @@ def _epci_choices() -> list[tuple[str, str]]:
     )
 
 
+@personal_data
 @require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -75,6 +77,7 @@ def _people() -> object:
     return User.objects.filter(is_active=True, memberships__role__in=[Role.COORDINATOR, Role.MEDIATOR]).distinct()
 
 
+@personal_data
 @require_safe
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -123,6 +126,7 @@ def _invalid(request: HttpRequest, req: Request, form: object) -> HttpResponse:
     return redirect("demandes:detail", reference=req.reference)
 
 
+@personal_data
 @require_POST
 @login_required
 def set_needs(request: HttpRequest, reference: str) -> HttpResponse:
@@ -140,6 +144,7 @@ def set_needs(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@personal_data
 @require_POST
 @login_required
 def orient(request: HttpRequest, reference: str) -> HttpResponse:
@@ -162,6 +167,7 @@ def orient(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(request, req, run)
 
 
+@personal_data
 @require_POST
 @login_required
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
@@ -179,6 +185,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@personal_data
 @require_POST
 @login_required
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
@@ -196,6 +203,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@personal_data
 @require_POST
 @login_required
 def close(request: HttpRequest, reference: str) -> HttpResponse:
@@ -218,6 +226,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@personal_data
 @require_safe
 @login_required
 def search_person(request: HttpRequest) -> HttpResponse:
@@ -230,6 +239,7 @@ def search_person(request: HttpRequest) -> HttpResponse:
     return render(request, "demandes/person.html", {"query": query, "found": found})
 
 
+@personal_data
 @require_safe
 @login_required
 def export_person(request: HttpRequest) -> HttpResponse:
@@ -246,6 +256,7 @@ def export_person(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@personal_data
 @require_POST
 @login_required
 def erase_person(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from aiguillage.http import personal_data
 from demandes import access
 from demandes.forms import MediatorRequestForm
 from demandes.intake import create_request, form_fields
@@ -17,6 +18,7 @@ def _require_mediator(user: object) -> None:
         raise PermissionDenied
 
 
+@personal_data
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
@@ -45,6 +47,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "demandes/mediator_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@personal_data
 @require_safe
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
@@ -53,6 +56,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "demandes/mediator_list.html", {"requests": requests})
 
 
+@personal_data
 @require_safe
 @login_required
 def mediator_detail(request: HttpRequest, reference: str) -> HttpResponse:

@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from aiguillage.http import personal_data
 from demandes import access, links, transitions
 from demandes.forms import AnswerForm
 from demandes.models import Orientation, OrientationStatus
 
 
+@personal_data
 @require_safe
 @login_required
 def my_orientations(request: HttpRequest) -> HttpResponse:
@@ -78,6 +80,7 @@ def _answer(
     return render(request, "demandes/answer.html", context, status=status)
 
 
+@personal_data
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def answer_with_account(request: HttpRequest, pk: int) -> HttpResponse:
@@ -85,6 +88,7 @@ def answer_with_account(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, orientation, actor=request.user, actor_label="", via="compte du lieu")
 
 
+@personal_data
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer_with_link(request: HttpRequest, token: str) -> HttpResponse:
     try:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import throttle
+from aiguillage.http import personal_data
 from demandes.forms import RequestForm
 from demandes.intake import create_request, form_fields
 from demandes.models import Channel, OrientationStatus, Request, Status
@@ -18,6 +19,7 @@ def _limit() -> throttle.Limit:
     return throttle.Limit("request-ip", settings.REQUEST_THROTTLE_PER_IP, settings.REQUEST_THROTTLE_WINDOW)
 
 
+@personal_data
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_request(request: HttpRequest) -> HttpResponse:
     initial = {"description": request.GET.get("besoin", "")[:5000], "commune": request.GET.get("commune", "")[:100]}
@@ -45,6 +47,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render(request, "demandes/new_request.html", {"form": form}, status=status)
 
 
+@personal_data
 @require_safe
 def track(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     found = Request.objects.select_related("commune").filter(reference=reference).first()
