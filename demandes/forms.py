@@ -1,6 +1,8 @@
 from django import forms
+from django.core.validators import validate_email
 
 from aiguillage.forms import PhoneField
+from aiguillage.lib.phone import PhoneError, normalize_phone
 from demandes.models import Audience, NeedCategory, Outcome, Reason, ReasonKind
 from directory.models import Term, Vocabulary
 from territory.lookup import resolve_commune
@@ -87,6 +89,33 @@ class RequestForm(forms.Form):
             self.add_error("contact_email", "Laissez un courriel ou un téléphone pour que l'on puisse vous répondre.")
         data["quantity"] = data.get("quantity") or 1
         return data
+
+
+class LostLinkForm(forms.Form):
+    """Someone lost the link to follow their request: the email or phone they left is enough."""
+
+    contact = forms.CharField(
+        label="Le courriel ou le téléphone laissé avec votre demande",
+        max_length=254,
+        error_messages={"required": "Indiquez votre courriel ou votre téléphone."},
+    )
+    # Left empty by people; robots fill every field they find.
+    site_web = forms.CharField(label="Ne pas remplir", required=False)
+
+    def clean_contact(self) -> str:
+        value = " ".join(self.cleaned_data["contact"].split())
+        if "@" in value:
+            try:
+                validate_email(value)
+            except forms.ValidationError:
+                raise forms.ValidationError("Cette adresse électronique n'est pas valide.") from None
+            return value.lower()
+        try:
+            return normalize_phone(value)
+        except PhoneError:
+            raise forms.ValidationError(
+                "Indiquez une adresse électronique ou un numéro de téléphone valide (par exemple 03 86 12 34 56)."
+            ) from None
 
 
 class MediatorRequestForm(RequestForm):

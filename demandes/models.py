@@ -290,6 +290,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "Clôturée"
     NOTE = "note", "Note"
     ANONYMIZED = "anonymized", "Anonymisée"
+    LINK_REISSUED = "link_reissued", "Nouveau lien de suivi"
 
 
 class RequestEvent(models.Model):

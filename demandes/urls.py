@@ -6,6 +6,7 @@ app_name = "demandes"
 
 urlpatterns = [
     path("demande/", public.new_request, name="new"),
+    path("suivi/lien-perdu/", public.lost_link, name="lost_link"),
     path("suivi/<str:reference>/<str:key>/", public.track, name="track"),
     path("orientation/<str:token>/", places.answer_with_link, name="answer"),
     path("espace/orientations/", places.my_orientations, name="my_orientations"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("coordination/demandes/<str:reference>/note/", coordination.add_note, name="add_note"),
     path("coordination/demandes/<str:reference>/suivi/", coordination.assign, name="assign"),
     path("coordination/demandes/<str:reference>/cloturer/", coordination.close, name="close"),
+    path("coordination/demandes/<str:reference>/nouveau-lien/", coordination.new_link, name="new_link"),
     path("coordination/donnees-personnelles/", coordination.search_person, name="person"),
     path("coordination/donnees-personnelles/export/", coordination.export_person, name="export_person"),
     path("coordination/donnees-personnelles/effacer/", coordination.erase_person, name="erase_person"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
 from aiguillage.http import personal_data
-from demandes import access, privacy, suggestions, transitions
+from demandes import access, privacy, suggestions, tracking, transitions
 from demandes.forms import AssignForm, CloseForm, NeedsForm, NoteForm, OrientForm, QueueFilterForm
 from demandes.models import NeedCategory, Request, Status
 from directory.models import Place
@@ -269,3 +269,14 @@ def erase_person(request: HttpRequest) -> HttpResponse:
     count = privacy.erase(requests=found, actor=request.user)
     messages.success(request, f"Données personnelles effacées de {count} demande{'s' if count > 1 else ''}.")
     return redirect("demandes:person")
+
+
+@personal_data
+@require_POST
+@login_required
+def new_link(request: HttpRequest, reference: str) -> HttpResponse:
+    """The person called: give them a new tracking link (read out, or sent by SMS), and by email if they left one."""
+    req = access.get_request_for_coordinator(request.user, reference)
+    link = tracking.reissue_link(request=req, actor=request.user, email=bool(request.POST.get("email")))
+    emailed = bool(request.POST.get("email")) and bool(req.contact_email) and req.anonymized_at is None
+    return render(request, "demandes/new_link.html", {"req": req, "link": link, "emailed": emailed})

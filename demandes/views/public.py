@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import throttle
 from aiguillage.http import personal_data
-from demandes.forms import RequestForm
+from demandes import tracking
+from demandes.forms import LostLinkForm, RequestForm
 from demandes.intake import create_request, form_fields
 from demandes.models import Channel, OrientationStatus, Request, Status
 from demandes.references import hash_key
@@ -45,6 +46,39 @@ def new_request(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return render(request, "demandes/new_request.html", {"form": form}, status=status)
+
+
+def _lost_link_limits() -> tuple[throttle.Limit, throttle.Limit]:
+    window = settings.LOST_LINK_THROTTLE_WINDOW
+    return (
+        throttle.Limit("lost-link-ip", settings.LOST_LINK_THROTTLE_PER_IP, window),
+        throttle.Limit("lost-link-contact", settings.LOST_LINK_THROTTLE_PER_CONTACT, window),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def lost_link(request: HttpRequest) -> HttpResponse:
+    """Ask for a new tracking link; the answer is the same whether or not a request matches."""
+    form = LostLinkForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        ip_limit, contact_limit = _lost_link_limits()
+        ip = throttle.client_ip(request)
+        if form.is_valid():
+            contact = form.cleaned_data["contact"]
+            if throttle.is_limited(ip_limit, ip) or throttle.is_limited(contact_limit, contact):
+                form.add_error(None, "Vous avez déjà fait plusieurs demandes. Réessayez dans une heure.")
+                status = 429
+            else:
+                throttle.hit(ip_limit, ip)
+                throttle.hit(contact_limit, contact)
+                if not form.cleaned_data["site_web"]:
+                    tracking.ask_again(contact=contact)
+                by_email = "@" in contact
+                return render(request, "demandes/lost_link_sent.html", {"by_email": by_email})
+        else:
+            status = 400
+    return render(request, "demandes/lost_link.html", {"form": form}, status=status)
 
 
 @personal_data
