@@ -321,6 +321,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
 
+# manage.py backup writes here, and keeps the BACKUP_KEEP most recent files.
+BACKUP_DIR = os.getenv("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = envint("BACKUP_KEEP", 14)
+
 # Map tiles are the only thing a page may fetch from elsewhere, and only on the map page.
 MAP_TILES_URL = os.getenv("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = os.getenv(
