@@ -189,6 +189,8 @@ ORIENTATION_LINK_DAYS = envint("ORIENTATION_LINK_DAYS", 8)
 ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 3)
 # Closed requests are anonymised after this many months (manage.py anonymize_requests, daily).
 REQUEST_RETENTION_MONTHS = envint("REQUEST_RETENTION_MONTHS", 24)
+# The log of who saw a requester's contact details (with their IP address) is kept this long, apart.
+ACCESS_LOG_RETENTION_MONTHS = envint("ACCESS_LOG_RETENTION_MONTHS", 12)
 # The routing engine's thresholds and weights.
 ROUTING_PRODUCTION_THRESHOLD = envint("ROUTING_PRODUCTION_THRESHOLD", 20)
 ROUTING_MAX_DISTANCE_KM = envfloat("ROUTING_MAX_DISTANCE_KM", 60.0)

@@ -48,10 +48,13 @@ def may_see_contact(user: User | None, request: Request, *, orientation: Orienta
     return user.is_coordinator or request.recorded_by_id == user.pk
 
 
-def log_contact_view(request: Request, *, viewer: User | None, viewer_label: str = "", context: str) -> None:
+def log_contact_view(
+    request: Request, *, viewer: User | None, viewer_label: str = "", context: str, ip: str = ""
+) -> None:
     ContactView.objects.create(
         request=request,
         viewer=viewer if viewer and viewer.is_authenticated else None,
         viewer_label=viewer_label,
         context=context,
+        ip=ip or None,
     )

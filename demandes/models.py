@@ -322,8 +322,9 @@ class ContactView(models.Model):
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="contact_views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     viewer_label = models.CharField(max_length=200, blank=True)
-    viewed_at = models.DateTimeField(default=timezone.now)
+    viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
     context = models.CharField(max_length=50)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
 
     class Meta:
         ordering = ["-viewed_at"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from aiguillage.lib.dates import add_months
-from demandes.models import EventKind, Request, RequestEvent, Status
+from demandes.models import ContactView, EventKind, IdempotentSubmission, Request, RequestEvent, Status
 
 ERASED = "[anonymisé]"
 
@@ -53,6 +53,15 @@ def export(requests: Iterable[Request]) -> dict:
                     {"lieu": orientation.place.name, "etat": orientation.get_status_display()}
                     for orientation in req.orientations.select_related("place")
                 ],
+                # Who saw the person's contact details, and when (the viewers' own addresses stay out).
+                "consultations_des_coordonnees": [
+                    {
+                        "le": view.viewed_at.isoformat(),
+                        "par": view.viewer_label or (str(view.viewer) if view.viewer else "compte supprimé"),
+                        "depuis": view.context,
+                    }
+                    for view in req.contact_views.select_related("viewer").order_by("viewed_at")
+                ],
             }
             for req in requests
         ]
@@ -60,7 +69,9 @@ def export(requests: Iterable[Request]) -> dict:
 
 
 def anonymize(request: Request, *, actor: User | None, note: str) -> None:
-    """Remove everything that identifies the person; keep what the observatory counts (needs, commune, dates)."""
+    """Remove everything that identifies the person, and their health data (accessibility needs); keep what the
+    observatory counts (needs, commune, dates). The log of who saw the contact details is kept apart, for its
+    own retention period (ACCESS_LOG_RETENTION_MONTHS): it proves who accessed the data."""
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=request.pk)
         if locked.anonymized_at is not None:
@@ -73,10 +84,11 @@ def anonymize(request: Request, *, actor: User | None, note: str) -> None:
         locked.version += 1
         locked.save()
         locked.situations.clear()
+        locked.accessibility_needs.clear()
         locked.need_links.update(evidence=[])
         locked.orientations.update(note="")
         locked.events.exclude(kind=EventKind.ANONYMIZED).update(note="")
-        locked.contact_views.all().delete()
+        IdempotentSubmission.objects.filter(request=locked).delete()
         RequestEvent.objects.create(
             request=locked,
             kind=EventKind.ANONYMIZED,
@@ -93,6 +105,13 @@ def erase(*, requests: Iterable[Request], actor: User) -> int:
         anonymize(request, actor=actor, note="Données effacées à la demande de la personne.")
         count += 1
     return count
+
+
+def purge_access_log(*, now: dt.datetime | None = None) -> int:
+    """Delete the views of contact details older than ACCESS_LOG_RETENTION_MONTHS."""
+    limit = add_months(timezone.localdate(now or timezone.now()), -settings.ACCESS_LOG_RETENTION_MONTHS)
+    deleted, _ = ContactView.objects.filter(viewed_at__date__lt=limit).delete()
+    return deleted
 
 
 def anonymize_expired(*, now: dt.datetime | None = None) -> int:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role, User
+from accounts.throttle import client_ip
 from aiguillage.http import personal_data
 from demandes import access, privacy, suggestions, tracking, transitions
 from demandes.forms import AssignForm, CloseForm, NeedsForm, NoteForm, OrientForm, QueueFilterForm
@@ -91,7 +92,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _detail_context(request: HttpRequest, req: Request, result: object, suggested_ids: list[int]) -> dict:
     show_contact = access.may_see_contact(request.user, req)
     if show_contact and req.has_contact:
-        access.log_contact_view(req, viewer=request.user, context="coordination")
+        access.log_contact_view(req, viewer=request.user, context="coordination", ip=client_ip(request))
     version = {"version": req.version}
     return {
         "req": req,
@@ -250,7 +251,7 @@ def export_person(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Aucune demande ne correspond à ce courriel ou à ce téléphone.")
         return redirect("demandes:person")
     for req in found:
-        access.log_contact_view(req, viewer=request.user, context="export")
+        access.log_contact_view(req, viewer=request.user, context="export", ip=client_ip(request))
     response = JsonResponse(privacy.export(found), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = 'attachment; filename="donnees-personnelles.json"'
     return response

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.throttle import client_ip
 from aiguillage.http import personal_data
 from demandes import access
 from demandes.forms import MediatorRequestForm
@@ -65,7 +66,7 @@ def mediator_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("demandes:detail", reference=reference)
     show_contact = access.may_see_contact(request.user, req)
     if show_contact and req.has_contact:
-        access.log_contact_view(req, viewer=request.user, context="médiateur")
+        access.log_contact_view(req, viewer=request.user, context="médiateur", ip=client_ip(request))
     context = {
         "req": req,
         "show_contact": show_contact,

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.throttle import client_ip
 from aiguillage.http import personal_data
 from demandes import access, links, transitions
 from demandes.forms import AnswerForm
@@ -68,7 +69,9 @@ def _answer(
     req = orientation.request
     show_contact = access.may_see_contact(actor if actor else None, req, orientation=orientation)
     if show_contact and req.has_contact:
-        access.log_contact_view(req, viewer=actor, viewer_label=orientation.place.name, context=via)
+        access.log_contact_view(
+            req, viewer=actor, viewer_label=orientation.place.name, context=via, ip=client_ip(request)
+        )
     context = {
         "orientation": orientation,
         "req": req,
