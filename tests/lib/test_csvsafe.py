@@ -62,7 +62,7 @@ def test_the_search_results_csv_neutralises_a_hostile_phone(client, hostile_plac
 
 
 def test_the_national_csv_neutralises_text_cells_and_keeps_e164_phones(db):
-    make_place(name="=Fablab", commune="58149", equipment=("3d_printer",), phone="03 86 00 00 00")
+    make_place(name="=Fablab", commune="58149", services=("digital_understanding",), phone="03 86 00 00 00")
     rows = list(csv.DictReader(io.StringIO(export_file(format_name="mednum-csv").decode())))
     assert rows[0]["nom"] == "'=Fablab"
     assert rows[0]["telephone"] == "+33386000000"
