@@ -5,6 +5,7 @@ secret key must come from the environment when it is.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -315,6 +316,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Who is told of server errors: "Nom <adresse>, Autre <adresse>". Django emails them every 500 (through the
+# outbox) when DEBUG is off.
+ADMINS = [parseaddr(entry) for entry in envlist("ADMINS", "")]
+if any(not address for _, address in ADMINS):
+    raise ImproperlyConfigured("ADMINS must be a comma-separated list of 'Nom <adresse@exemple.fr>'")
+# Optional error reporting to a Sentry-compatible service (sentry-sdk); no personal data is sent.
+SENTRY_DSN = os.getenv("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=envfloat("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        environment=os.getenv("SENTRY_ENVIRONMENT", "production"),
+    )
 
 LOGGING = {
     "version": 1,

@@ -47,3 +47,13 @@ def test_nonsense_in_a_boolean_setting_is_refused():
     result = _manage("check", DEBUG="yes please")
     assert result.returncode != 0
     assert "DEBUG must be 'true' or 'false'" in result.stderr
+
+
+def test_admins_are_read_from_the_environment_and_nonsense_is_refused():
+    show = ("shell", "-c", "from django.conf import settings; print(settings.ADMINS)")
+    result = _manage(*show, DEBUG="true", ADMINS="Équipe SAN <san@nievre.example>, Autre <autre@example.org>")
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "[('Équipe SAN', 'san@nievre.example'), ('Autre', 'autre@example.org')]"
+    )
+    assert _manage(*show, DEBUG="true", ADMINS="pas une adresse <>").returncode != 0
