@@ -11,6 +11,7 @@ from directory.importers.files import export_file
 from tests.factories import make_place
 
 HOSTILE = '=HYPERLINK("http://e.vil","Cliquez")'
+SHORT_HOSTILE = '=HYPERLINK("http://e.vil")'  # fits the 30 characters of the phone column
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,7 @@ def test_the_writers_neutralise_every_cell_but_keep_csv_quoting():
 @pytest.fixture
 def hostile_place(db):
     # Saved directly, as an old row or a direct database write would be: the forms now refuse such a phone.
-    return make_place(name="Fablab de Luzy", commune="58149", equipment=("3d_printer",), phone=HOSTILE)
+    return make_place(name="Fablab de Luzy", commune="58149", equipment=("3d_printer",), phone=SHORT_HOSTILE)
 
 
 def test_the_search_results_csv_neutralises_a_hostile_phone(client, hostile_place):
@@ -57,7 +58,7 @@ def test_the_search_results_csv_neutralises_a_hostile_phone(client, hostile_plac
     content = response.content.decode("utf-8").lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     phone = rows[0].index("Téléphone")
-    assert rows[1][phone] == "'" + HOSTILE
+    assert rows[1][phone] == "'" + SHORT_HOSTILE
     assert not any(cell.startswith(("=", "@")) for row in rows for cell in row)
 
 
