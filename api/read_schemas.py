@@ -359,7 +359,14 @@ class PlaceDetailOut(BaseModel):
     stops: list[StopOut] = Field(description="Étapes de l'unité itinérante.")
     audiences: list[str] = Field(description="Codes des publics accueillis (vocabulaire `audience`).")
     publics: list[str] = Field(description="Codes des publics spécifiquement adressés (vocabulaire `public`).")
-    accessibility: list[str] = Field(description="Codes d'accessibilité (vocabulaire `accessibility`).")
+    accessibility: list[str] = Field(
+        description="Codes d'accessibilité que la fiche dit « oui » (vocabulaire `accessibility`)."
+    )
+    accessibility_no: list[str] = Field(
+        description="Codes d'accessibilité que la fiche dit « non ». Un code absent des deux listes n'est pas "
+        "renseigné : ce n'est pas un « non »."
+    )
+    acceslibre_url: str = Field(description="Fiche du lieu sur Acceslibre ; vide si elle n'est pas connue.")
     services: list[str] = Field(description="Codes des services (vocabulaire `service`).")
     fees: list[str] = Field(description="Codes des frais (vocabulaire `fee`).")
     fees_note: str = Field(description="Précisions sur les tarifs.")

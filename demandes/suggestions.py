@@ -239,6 +239,7 @@ def _as_candidates(rows: list[tuple], table: TermTable) -> list[Candidate]:
                 status=status,
                 audiences=frozenset(codes[term] for term in profile.audiences if term in codes),
                 accessibility=frozenset(codes[term] for term in profile.accessibility if term in codes),
+                accessibility_no=frozenset(codes[term] for term in profile.accessibility_no if term in codes),
                 services=frozenset(codes[term] for term in profile.services if term in codes),
                 equipment=confirmed,
                 unverified_equipment=frozenset(
@@ -335,8 +336,11 @@ def suggest(
 
     def settled(best_possible: float) -> bool:
         """Whether a place that can score at most this can no longer enter the list."""
-        full = len(result.suggestions) == request.limit
-        return full and best_possible <= result.suggestions[-1].score
+        if len(result.suggestions) < request.limit:
+            return False
+        last = result.suggestions[-1]
+        # A place still unread may state what the last one does not: it would come before it, whatever its score.
+        return not last.to_confirm and best_possible <= last.score
 
     while True:
         radius = min(radius, reach)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -50,8 +51,21 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PlaceAdminForm(forms.ModelForm):
+    # No Meta: the admin builds the fields, with its own URL scheme.
+    def clean(self) -> dict:
+        data = super().clean()
+        both = {term.label for term in data.get("accessibility") or ()} & {
+            term.label for term in data.get("accessibility_no") or ()
+        }
+        if both:
+            self.add_error("accessibility_no", f"À la fois « oui » et « non » : {', '.join(sorted(both))}.")
+        return data
+
+
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
+    form = PlaceAdminForm
     list_display = ["name", "commune", "status", "is_itinerant", "verified", "date_maj", "needs_review", "source"]
     list_filter = [
         "status",
@@ -71,6 +85,7 @@ class PlaceAdmin(admin.ModelAdmin):
         "audiences",
         "publics",
         "accessibility",
+        "accessibility_no",
         "fees",
         "labels",
         "access_modes",
@@ -121,6 +136,8 @@ class PlaceAdmin(admin.ModelAdmin):
                     "audiences",
                     "publics",
                     "accessibility",
+                    "accessibility_no",
+                    "acceslibre_url",
                     "fees",
                     "fees_note",
                     "labels",

@@ -8,7 +8,7 @@ from django.forms import inlineformset_factory
 from aiguillage.forms import PhoneField
 from aiguillage.lib import opening_hours
 from directory.hours_form import WeekHoursField
-from directory.models import Equipment, ItinerantStop, Place, Term, Vocabulary
+from directory.models import AccessState, Equipment, ItinerantStop, Place, Term, Vocabulary
 from territory.lookup import find_communes
 from territory.models import Commune
 
@@ -19,12 +19,77 @@ def _terms(vocabulary: str) -> forms.ModelMultipleChoiceField:
     )
 
 
-class PlaceEditForm(forms.ModelForm):
+ACCESS_PREFIX = "acces_"
+
+
+class AccessibilityStatesMixin:
+    """One question per accessibility code, answered "Oui", "Non" or "Non renseigné" (unknown is not no).
+
+    For any form (a manager's edit, a new place's proposal): call ``add_accessibility_fields`` in ``__init__``
+    with what the record says, render ``directory/includes/accessibility_fields.html``, and read the answers
+    with ``accessibility_answers`` once the form is valid.
+    """
+
+    fields: dict[str, forms.Field]
+    initial: dict
+    cleaned_data: dict
+
+    def add_accessibility_fields(self, *, yes: frozenset[str] = frozenset(), no: frozenset[str] = frozenset()) -> None:
+        self.accessibility_terms = list(Term.objects.of(Vocabulary.ACCESSIBILITY))
+        for term in self.accessibility_terms:
+            name = ACCESS_PREFIX + term.code
+            self.fields[name] = forms.ChoiceField(
+                label=term.label,
+                choices=AccessState.choices,
+                initial=AccessState.UNKNOWN,
+                # Left out of a submission, a question keeps the record's answer.
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Répondez « Oui », « Non » ou « Non renseigné ».",
+                    "invalid_choice": "Répondez « Oui », « Non » ou « Non renseigné ».",
+                },
+            )
+            if term.code in yes:
+                self.initial[name] = AccessState.YES
+            elif term.code in no:
+                self.initial[name] = AccessState.NO
+
+    def accessibility_bound_fields(self) -> list[forms.BoundField]:
+        return [self[ACCESS_PREFIX + term.code] for term in self.accessibility_terms]  # type: ignore[index]
+
+    def accessibility_answers(self) -> tuple[list[Term], list[Term]]:
+        """The terms answered "Oui" and those answered "Non"; the others are not stated."""
+        yes, no = [], []
+        for term in self.accessibility_terms:
+            name = ACCESS_PREFIX + term.code
+            answer = self.cleaned_data.get(name) or self.initial.get(name, AccessState.UNKNOWN)
+            if answer == AccessState.YES:
+                yes.append(term)
+            elif answer == AccessState.NO:
+                no.append(term)
+        return yes, no
+
+
+class PlaceEditForm(AccessibilityStatesMixin, forms.ModelForm):
     phone = PhoneField(label="Téléphone", required=False)
     services = _terms(Vocabulary.SERVICE)
     audiences = _terms(Vocabulary.AUDIENCE)
-    accessibility = _terms(Vocabulary.ACCESSIBILITY)
     publics = _terms(Vocabulary.PUBLIC)
+    # Written from the yes / no / not stated questions (never rendered as such).
+    accessibility = forms.ModelMultipleChoiceField(
+        queryset=Term.objects.of(Vocabulary.ACCESSIBILITY), required=False, widget=forms.MultipleHiddenInput
+    )
+    accessibility_no = forms.ModelMultipleChoiceField(
+        queryset=Term.objects.of(Vocabulary.ACCESSIBILITY), required=False, widget=forms.MultipleHiddenInput
+    )
+    acceslibre_url = forms.URLField(
+        label="Fiche Acceslibre du lieu",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Si le lieu a une fiche sur acceslibre.beta.gouv.fr, son adresse.",
+    )
     website = forms.URLField(label="Site web", required=False, max_length=500, assume_scheme="https")
     booking_url = forms.URLField(
         label="Prise de rendez-vous en ligne", required=False, max_length=500, assume_scheme="https"
@@ -49,6 +114,8 @@ class PlaceEditForm(forms.ModelForm):
             "audiences",
             "publics",
             "accessibility",
+            "accessibility_no",
+            "acceslibre_url",
         ]
         widgets = {
             "status_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -58,13 +125,19 @@ class PlaceEditForm(forms.ModelForm):
             "services": "Services",
             "audiences": "Qui peut venir",
             "publics": "Ateliers pensés pour",
-            "accessibility": "Accessibilité et accueil adapté",
             "is_itinerant": "Le lieu est itinérant (il se déplace de commune en commune)",
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("website", "booking_url"):
+        place = self.instance
+        if place.pk:
+            yes = frozenset(term.code for term in place.accessibility.all())
+            no = frozenset(term.code for term in place.accessibility_no.all())
+        else:
+            yes = no = frozenset()
+        self.add_accessibility_fields(yes=yes, no=no)
+        for name in ("website", "booking_url", "acceslibre_url"):
             self.fields[name].error_messages["invalid"] = "Saisissez une adresse web complète (https://…)."
         self.fields["email"].error_messages["invalid"] = "Saisissez une adresse électronique valide."
         self.fields["status_date"].error_messages["invalid"] = "Saisissez une date valide."
@@ -75,6 +148,7 @@ class PlaceEditForm(forms.ModelForm):
             data["status_date"] = dt.date.today()
         if data.get("status") == "open":
             data["status_date"] = None
+        data["accessibility"], data["accessibility_no"] = self.accessibility_answers()
         return data
 
 

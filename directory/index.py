@@ -3,7 +3,7 @@
 Two things per place:
 
 - ``Place.profile``: the codes a result card and the routing engine need (typologies, services,
-  audiences, accessibility, machines with their confirmation, itinerant stops), as compact JSON in
+  audiences, accessibility said yes and said no, machines with their confirmation, itinerant stops), as compact JSON in
   one column, so that neither has to load six relations for hundreds of candidates;
 - ``PlacePoint`` rows: each point where a public place can be met (its own, and each stop of an
   itinerant unit), once for the place itself and once per need term it answers (typology, service,
@@ -31,7 +31,13 @@ from directory.models import Equipment, ItinerantStop, Place, PlacePoint, PlaceS
 BAND_DEGREES = 0.5
 # Beyond this many bands (a box over most of a hemisphere), the band condition would only slow the query.
 MAX_BANDS = 40
-PROFILE_RELATIONS = {"t": "typologies", "s": "services", "a": "audiences", "x": "accessibility"}
+PROFILE_RELATIONS = {
+    "t": "typologies",
+    "s": "services",
+    "a": "audiences",
+    "x": "accessibility",
+    "xn": "accessibility_no",
+}
 # The relations whose terms a search or a need can name, each indexed with the place's points.
 INDEXED_KEYS = ("t", "s")
 BATCH = 2000
@@ -82,6 +88,7 @@ class Profile:
     services: tuple[int, ...] = ()
     audiences: tuple[int, ...] = ()
     accessibility: tuple[int, ...] = ()
+    accessibility_no: tuple[int, ...] = ()  # said "no"; a code in neither list is not stated
     equipment: tuple[tuple[int, bool], ...] = ()  # (machine kind, confirmed by the place)
     stops: tuple[tuple[str, float, float], ...] = ()  # (commune name, latitude, longitude)
 
@@ -95,6 +102,7 @@ class Profile:
             services=tuple(data.get("s", ())),
             audiences=tuple(data.get("a", ())),
             accessibility=tuple(data.get("x", ())),
+            accessibility_no=tuple(data.get("xn", ())),
             equipment=tuple((kind, bool(confirmed)) for kind, confirmed in data.get("e", ())),
             stops=tuple((name, latitude, longitude) for name, latitude, longitude in data.get("st", ())),
         )

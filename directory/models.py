@@ -97,6 +97,18 @@ class PlaceStatus(models.TextChoices):
     CLOSED = "closed", "Fermé définitivement"
 
 
+class AccessState(models.TextChoices):
+    """What a record says of one accessibility or support code: stated yes, stated no, or nothing at all."""
+
+    YES = "yes", "Oui"
+    NO = "no", "Non"
+    UNKNOWN = "unknown", "Non renseigné"
+
+
+# The accessibility code a result card always speaks of (the glossary's one code apart from the national list).
+WHEELCHAIR_ACCESS = "wheelchair_access"
+
+
 class PointSource(models.TextChoices):
     SOURCE = "source", "Point fourni par la source"
     COMMUNE = "commune", "Point de la commune"
@@ -195,6 +207,21 @@ class Place(models.Model):
         related_name="+",
         limit_choices_to=_terms(Vocabulary.ACCESSIBILITY),
         verbose_name="accessibilité et prise en charge",
+    )
+    # "Unknown is not no": the codes above are what the record says yes to, these what it says no to; a code in
+    # neither is not stated (most imported rows say nothing). A code is never in both (editing.py, the writer).
+    accessibility_no = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="+",
+        limit_choices_to=_terms(Vocabulary.ACCESSIBILITY),
+        verbose_name="accessibilité et prise en charge : non",
+    )
+    acceslibre_url = models.URLField(
+        "fiche Acceslibre",
+        blank=True,
+        max_length=500,
+        help_text="Adresse de la fiche du lieu sur acceslibre.beta.gouv.fr, le service public de l'accessibilité.",
     )
     services = models.ManyToManyField(
         Term, blank=True, related_name="+", limit_choices_to=_terms(Vocabulary.SERVICE), verbose_name="services"

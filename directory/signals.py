@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from directory import index, search
 from directory.models import Equipment, ItinerantStop, Place, Term
 
-INDEXED_RELATIONS = ("typologies", "services", "audiences", "accessibility")
+INDEXED_RELATIONS = ("typologies", "services", "audiences", "accessibility", "accessibility_no")
 _deleting = threading.local()
 
 

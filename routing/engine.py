@@ -8,17 +8,19 @@ Hard rules, never traded against a score:
 - the place accepts the requester's audience. A place that lists no audience at all accepts everyone, but scores
   lower and says "public accueilli non précisé": most imported records say nothing, and hiding them would empty the
   map of the rural places that need it most;
-- every stated accessibility need is among the place's accessibility codes. One equivalence: "motor_disability" is
-  also met by "wheelchair_access" (a place a wheelchair enters serves people with motor disabilities); the reverse
-  is not assumed. A remote service waives nothing: its record must say it;
+- unknown is not no: a place is left out only when its record says "no" to an accessibility need the request
+  states. One equivalence: "motor_disability" is also met by "wheelchair_access" (a place a wheelchair enters serves
+  people with motor disabilities); the reverse is not assumed. A place whose record does not say whether it meets
+  a need is suggested after every place that says it does (``Suggestion.to_confirm``), with "appelez avant";
 - when a production run is needed (a quantity at or above the threshold, or a need flagged ``production_run``), only
   places with the service "production_run";
 - a place beyond the maximum distance is not suggested, unless it is a remote service. An itinerant unit with stops
   is as near as its nearest stop (its home base, where nobody meets it, is ignored).
 
-Score: fit (share of the needs covered; equipment not yet confirmed counts less), proximity (linear from 1 at the
-requester's commune to 0 at the maximum distance; a remote service gets a fixed middle value) and freshness of the
-record, weighted by ``RoutingSettings``. Ties break on distance, then name, then id.
+Order: the places whose record states everything the request needs, then the others ("à confirmer"); within each,
+the score. Score: fit (share of the needs covered; equipment not yet confirmed counts less), proximity (linear from 1
+at the requester's commune to 0 at the maximum distance; a remote service gets a fixed middle value) and freshness of
+the record, weighted by ``RoutingSettings``. Ties break on distance, then name, then id.
 
 With no need at all, nothing is routed and the result is not unmet: the request is "à qualifier" by a person. With
 needs but no place within reach, the result is unmet, with the French message shown to the requester.
@@ -64,6 +66,7 @@ class Candidate:
     longitude: float
     status: str
     audiences: frozenset[str]
+    # Accessibility codes the record says yes to; ``accessibility_no`` those it says no to; the others are unknown.
     accessibility: frozenset[str]
     services: frozenset[str]
     equipment: frozenset[str]
@@ -72,6 +75,7 @@ class Candidate:
     stops: tuple[Stop, ...] = ()
     verified: bool = False
     days_since_update: int | None = None
+    accessibility_no: frozenset[str] = frozenset()
 
     def offers(self, services: frozenset[str], equipment: frozenset[str]) -> bool:
         return not (
@@ -123,6 +127,8 @@ class Suggestion:
     # None for a remote service: distance does not apply.
     distance_km: float | None
     reasons: tuple[str, ...]
+    # The record does not state something the request needs (accessibility): to check with the place first.
+    to_confirm: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,22 @@ def score_ceiling(
 
 
 def meets_accessibility(place: frozenset[str], needs: frozenset[str]) -> bool:
+    """Whether the record says yes to every need."""
     return all(need in place or (need == MOTOR_DISABILITY and WHEELCHAIR_ACCESS in place) for need in needs)
+
+
+def unstated_accessibility(candidate: Candidate, needs: frozenset[str]) -> frozenset[str] | None:
+    """The needs the record says nothing of; None when it says no to one of them (the place cannot be suggested)."""
+    unknown = set()
+    for need in needs:
+        if need in candidate.accessibility or (
+            need == MOTOR_DISABILITY and WHEELCHAIR_ACCESS in candidate.accessibility
+        ):
+            continue
+        if need in candidate.accessibility_no:
+            return None
+        unknown.add(need)
+    return frozenset(unknown)
 
 
 class _Scored(NamedTuple):
@@ -192,6 +213,7 @@ class _Scored(NamedTuple):
     score: float
     distance_km: float | None
     stop: Stop | None
+    unstated: frozenset[str]
 
 
 class _Reach:
@@ -263,7 +285,7 @@ def route(
     proximity_per_km = 1.0 / reach_km if reach_km > 0 else 0.0
     remote_proximity = settings.remote_proximity
     # Sort keys first, then what the suggestion needs; the position makes every key unique.
-    ranked: list[tuple[float, float, str, int, int, Candidate, float | None, Stop | None]] = []
+    ranked: list[tuple[bool, float, float, str, int, int, Candidate, float | None, Stop | None, frozenset[str]]] = []
     for candidate in candidates:
         if candidate.status != OPEN:
             continue
@@ -280,8 +302,12 @@ def route(
         audiences = candidate.audiences
         if audiences and audience not in audiences:
             continue
-        if accessibility_needs and not meets_accessibility(candidate.accessibility, accessibility_needs):
-            continue
+        unstated: frozenset[str] = frozenset()
+        if accessibility_needs:
+            found = unstated_accessibility(candidate, accessibility_needs)
+            if found is None:
+                continue
+            unstated = found
         if candidate.is_remote:
             distance: float | None = None
             stop: Stop | None = None
@@ -307,13 +333,35 @@ def route(
         score = weight_fit * fit + weight_distance * proximity + weight_freshness * freshness
         if not audiences:
             score -= penalty
-        ranked.append((-score, distance_key, candidate.name, candidate.id, len(ranked), candidate, distance, stop))
+        to_confirm = bool(unstated)
+        ranked.append(
+            (
+                to_confirm,
+                -score,
+                distance_key,
+                candidate.name,
+                candidate.id,
+                len(ranked),
+                candidate,
+                distance,
+                stop,
+                unstated,
+            )
+        )
 
     if not ranked:
         return RoutingResult((), unmet=True, message=labels.unmet_message(reach_km))
-    best = [_Scored(entry[5], -entry[0], entry[6], entry[7]) for entry in heapq.nsmallest(request.limit, ranked)]
+    best = [
+        _Scored(entry[6], -entry[1], entry[7], entry[8], entry[9]) for entry in heapq.nsmallest(request.limit, ranked)
+    ]
     suggestions = tuple(
-        Suggestion(item.candidate, item.score, item.distance_km, _reasons(item, request, production, settings))
+        Suggestion(
+            item.candidate,
+            item.score,
+            item.distance_km,
+            _reasons(item, request, production, settings),
+            to_confirm=bool(item.unstated),
+        )
         for item in best
     )
     uncovered = tuple(
@@ -349,9 +397,11 @@ def _reasons(item: _Scored, request: RoutingRequest, production: bool, settings:
         reasons.append(labels.audience_reason(request.audience, names))
     else:
         reasons.append(labels.AUDIENCE_UNKNOWN)
-    for code in sorted(request.accessibility_needs):
+    for code in sorted(request.accessibility_needs - item.unstated):
         met_by = code if code in candidate.accessibility else WHEELCHAIR_ACCESS
         reasons.append(labels.accessibility_reason(met_by, names))
+    if item.unstated:
+        reasons.append(labels.accessibility_unknown_reason(sorted(item.unstated), names))
     if candidate.is_remote:
         reasons.append(labels.REMOTE)
     else:

@@ -85,6 +85,12 @@ def accessibility_reason(code: str, labels: Mapping[str, str]) -> str:
     return ACCESSIBILITY_REASONS.get(code) or f"prise en charge : {labels.get(code, code)}"
 
 
+def accessibility_unknown_reason(codes: list[str], labels: Mapping[str, str]) -> str:
+    """What to check with the place when its record does not say (unknown is not no)."""
+    named = ", ".join((labels.get(code) or ACCESSIBILITY_REASONS.get(code) or code).lower() for code in codes)
+    return f"accessibilité non renseignée ({named}) : appelez avant"
+
+
 def distance_reason(km: float) -> str:
     if km < 1:
         return "à moins d'un kilomètre"

@@ -20,6 +20,7 @@ def make_place(
     typologies: tuple[str, ...] = (),
     audiences: tuple[str, ...] = (),
     accessibility: tuple[str, ...] = (),
+    accessibility_no: tuple[str, ...] = (),
     stops: tuple[str, ...] = (),
     **fields: object,
 ) -> Place:
@@ -35,6 +36,7 @@ def make_place(
     place.typologies.set([term("typology", code) for code in typologies])
     place.audiences.set([term("audience", code) for code in audiences])
     place.accessibility.set([term("accessibility", code) for code in accessibility])
+    place.accessibility_no.set([term("accessibility", code) for code in accessibility_no])
     for position, code in enumerate(stops):
         ItinerantStop.objects.create(place=place, commune=Commune.objects.get(code=code), position=position)
     return place

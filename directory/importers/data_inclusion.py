@@ -279,7 +279,7 @@ class _Mapper:
             "lien_source": self.facts.url(place) or None,
             "siret": operator.siret if operator and len(operator.siret) == 14 else None,
             "reseaux_porteurs": sorted(set(networks)) or None,
-            "accessibilite_lieu": None,
+            "accessibilite_lieu": place.acceslibre_url or None,
             "horaires_accueil": place.opening_hours or None,
             **self.contact(place),
         }

@@ -142,7 +142,7 @@ def place_row(place: PlaceData, terms: TermIndex, facts: Facts) -> dict[str, Any
         "itinerance": ITINERANT if place.is_itinerant else FIXED,
         "structure_parente": operator.name if operator else "",
         "date_maj": facts.date_maj(place).isoformat(),
-        "fiche_acces_libre": "",
+        "fiche_acces_libre": place.acceslibre_url,
         "prise_rdv": place.booking_url,
     }
     row.update({column: SEPARATOR.join(values) for column, values in national.items()})

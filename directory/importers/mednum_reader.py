@@ -318,8 +318,10 @@ class _RowReader:
         date = self._date(row)
         if date is not False:
             take("date_maj", "date_maj", date)
-        if row.text("fiche_acces_libre") or row.text("accessibilite"):
-            row.warn("fiche_acces_libre", "l'annuaire n'a pas de champ pour la fiche Acceslibre : ignorée")
+        # The v0.1 standard called the Acceslibre record "accessibilite".
+        take("fiche_acces_libre", "acceslibre_url", self._url(row, "fiche_acces_libre"))
+        if not self.has("fiche_acces_libre"):
+            take("accessibilite", "acceslibre_url", self._url(row, "accessibilite"))
 
     def _place_point(
         self,

@@ -68,6 +68,8 @@ PLACE_KEYS: tuple[str, ...] = (
     "audiences",
     "publics",
     "accessibility",
+    "accessibility_no",
+    "acceslibre_url",
     "services",
     "fees",
     "fees_note",
@@ -85,7 +87,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "status": tuple(PlaceStatus.values),
     "point_source": tuple(PointSource.values),
 }
-URLS = frozenset({"website", "booking_url"})
+URLS = frozenset({"website", "booking_url", "acceslibre_url"})
 REQUIRED = ("name", "commune", "source", "source_id")
 _url_validator = URLValidator(schemes=["http", "https"])
 

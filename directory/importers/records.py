@@ -49,6 +49,7 @@ TERM_FIELDS: dict[str, str] = {
     "audiences": "audience",
     "publics": "public",
     "accessibility": "accessibility",
+    "accessibility_no": "accessibility",
     "services": "service",
     "fees": "fee",
     "labels": "label",
@@ -73,6 +74,7 @@ SCALAR_FIELDS: tuple[str, ...] = (
     "email",
     "website",
     "booking_url",
+    "acceslibre_url",
     "opening_hours",
     "opening_hours_note",
     "status",
@@ -119,6 +121,7 @@ class PlaceData:
     email: str = ""
     website: str = ""
     booking_url: str = ""
+    acceslibre_url: str = ""
     opening_hours: str = ""
     opening_hours_note: str = ""
     status: str = "open"
@@ -130,6 +133,7 @@ class PlaceData:
     audiences: tuple[str, ...] = ()
     publics: tuple[str, ...] = ()
     accessibility: tuple[str, ...] = ()
+    accessibility_no: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     fees: tuple[str, ...] = ()
     fees_note: str = ""

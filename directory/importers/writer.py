@@ -8,7 +8,7 @@ same file twice changes nothing.
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models, transaction
@@ -122,6 +122,7 @@ def _resolve(record: SourcedPlace, lookups: _Lookups) -> tuple[_Resolved | None,
     def error(path: str, message: str) -> None:
         problems.append(Problem(record.row, data.name, path, message))
 
+    data = _one_answer_per_code(data, lookups.places.get(data.key), error)
     commune = lookups.communes.get(data.commune)
     if commune is None:
         error("address.commune", f"code INSEE inconnu « {data.commune} »")
@@ -153,6 +154,29 @@ def _resolve(record: SourcedPlace, lookups: _Lookups) -> tuple[_Resolved | None,
     if data.latitude is None or data.longitude is None:
         data = replace(data, latitude=commune.latitude, longitude=commune.longitude, point_source="commune")
     return _Resolved(record.row, data, commune, terms, kinds, stop_communes), problems
+
+
+def _one_answer_per_code(
+    data: PlaceData, existing: tuple[int, PlaceData] | None, error: Callable[[str, str], None]
+) -> PlaceData:
+    """An accessibility code is said yes, said no, or not said: never both.
+
+    A file that states only one side (the national standard lists only what a place offers) overrides the
+    stored other side for the codes it states: the newer statement wins.
+    """
+    yes, no = "accessibility" in data.provided, "accessibility_no" in data.provided
+    if yes and no:
+        for code in sorted(set(data.accessibility) & set(data.accessibility_no)):
+            error("accessibility_no", f"le code « {code} » est à la fois dans accessibility et accessibility_no")
+        return data
+    if existing is None or not (yes or no):
+        return data
+    current = existing[1]
+    if yes:
+        kept = tuple(code for code in current.accessibility_no if code not in data.accessibility)
+        return replace(data, accessibility_no=kept, provided=data.provided | {"accessibility_no"})
+    kept = tuple(code for code in current.accessibility if code not in data.accessibility_no)
+    return replace(data, accessibility=kept, provided=data.provided | {"accessibility"})
 
 
 def check_records(records: Sequence[SourcedPlace]) -> tuple[list[_Resolved], list[Problem], _Lookups]:

@@ -11,7 +11,7 @@ from aiguillage.lib import opening_hours
 from directory.access import can_edit_place
 from directory.forms import SearchForm
 from directory.importers.licences import attribution, licence_url
-from directory.models import Place, PlaceStatus
+from directory.models import WHEELCHAIR_ACCESS, AccessState, Place, PlaceStatus
 from directory.search import SearchQuery, SearchResult, all_terms, search
 from territory.lookup import resolve_commune
 from territory.models import Commune
@@ -129,7 +129,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
 def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     place = get_object_or_404(
         Place.objects.with_card_data().prefetch_related(
-            "publics", "fees", "access_modes", "support_modes", "stops__commune"
+            "publics", "fees", "access_modes", "support_modes", "stops__commune", "accessibility_no"
         ),
         pk=pk,
     )
@@ -154,8 +154,21 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
         except opening_hours.OpeningHoursError:
             schedule = stop.schedule
         stops.append((stop, schedule))
+    said_yes, said_no = list(place.accessibility.all()), list(place.accessibility_no.all())
+    if any(term.code == WHEELCHAIR_ACCESS for term in said_yes):
+        wheelchair = AccessState.YES
+    elif any(term.code == WHEELCHAIR_ACCESS for term in said_no):
+        wheelchair = AccessState.NO
+    else:
+        wheelchair = AccessState.UNKNOWN
     context = {
         "place": place,
+        # Wheelchair access has its own sentence when it is "no" or unknown.
+        "access": {
+            "yes": said_yes,
+            "no": [term for term in said_no if term.code != WHEELCHAIR_ACCESS],
+            "wheelchair": wheelchair,
+        },
         "hours_table": hours_table,
         "is_open": is_open if place.status == PlaceStatus.OPEN else False,
         "open_status": open_status if place.status == PlaceStatus.OPEN else None,

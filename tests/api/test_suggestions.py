@@ -90,15 +90,21 @@ def test_limit_caps_the_number_of_places(client):
     assert len(body["suggestions"]) == 2
 
 
-def test_only_places_meeting_every_accessibility_need_are_suggested(client):
-    make_place(name="Sans accueil adapté", commune=NEVERS, equipment=("3d_printer",))
+def test_places_that_say_no_are_left_out_and_unknown_ones_come_after_with_a_warning(client):
+    make_place(name="Accueil non renseigné", commune=NEVERS, equipment=("3d_printer",))
     make_place(name="Accueil des sourds", commune=NEVERS, equipment=("3d_printer",), accessibility=("deaf",))
+    make_place(name="Pas d'accueil adapté", commune=NEVERS, equipment=("3d_printer",), accessibility_no=("deaf",))
 
     body = post_json(
         client, SUGGESTIONS, {"description": "imprimer en 3D", "commune": NEVERS, "accessibility_needs": ["deaf"]}
     ).json()
 
-    assert [suggestion["place"]["name"] for suggestion in body["suggestions"]] == ["Accueil des sourds"]
+    assert [suggestion["place"]["name"] for suggestion in body["suggestions"]] == [
+        "Accueil des sourds",
+        "Accueil non renseigné",
+    ]
+    assert "accessibilité non renseignée (surdité) : appelez avant" in body["suggestions"][1]["reasons"]
+    assert not body["unmet"]
 
 
 def test_a_remote_service_has_no_distance(client):

@@ -134,3 +134,47 @@ def test_reading_the_nearest_first_gives_what_the_whole_reach_gives(db, monkeypa
                 )
                 assert got == route(request, everything, config)
     assert stopped_early
+
+
+def test_a_wheelchair_user_is_offered_the_far_accessible_place_first_then_unknown_ones_flagged(db):
+    nevers = Commune.objects.get(code=NEVERS)
+    today = dt.date.today()
+    # Many near places that say nothing of wheelchairs, checked today: the nearest first reading would stop on
+    # them if it did not know that a farther place stating "yes" comes before them all.
+    for i in range(8):
+        near = make_place(
+            name=f"Près {i}",
+            commune=NEVERS,
+            equipment=("3d_printer",),
+            audiences=("individual",),
+            verified=True,
+            date_maj=today,
+        )
+        for machine in near.equipment.all():
+            machine.verified = True
+            machine.save()
+    make_place(name="À l'étage", commune=NEVERS, equipment=("3d_printer",), accessibility_no=("wheelchair_access",))
+    make_place(name="Accessible", commune="58095", equipment=("3d_printer",), accessibility=("wheelchair_access",))
+    needs = [suggestions.categories()["3d_printing"][1]]
+
+    result = suggestions.suggest(needs=needs, commune=nevers, accessibility_needs=["wheelchair_access"], limit=3)
+
+    assert [s.candidate.name for s in result.suggestions][0] == "Accessible"
+    assert [s.to_confirm for s in result.suggestions] == [False, True, True]
+    assert all(s.candidate.name.startswith("Près") for s in result.suggestions[1:])
+    assert "accessibilité non renseignée (accessible en fauteuil roulant) : appelez avant" in (
+        result.suggestions[1].reasons
+    )
+    assert not result.unmet
+    everything = suggestions.load_candidates(
+        services=frozenset(), equipment=frozenset({"3d_printer"}), commune=nevers, max_km=60
+    )
+    assert "À l'étage" in {candidate.name for candidate in everything}
+    request = RoutingRequest(
+        needs=tuple(needs),
+        latitude=nevers.latitude,
+        longitude=nevers.longitude,
+        accessibility_needs=frozenset({"wheelchair_access"}),
+        limit=3,
+    )
+    assert result == route(request, everything, suggestions.routing_settings())

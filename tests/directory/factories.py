@@ -53,6 +53,7 @@ def place_with_every_field(*, source: str = "tests", source_id: str = "tout") ->
         email="contact@asso.example.org",
         website="https://fablab.example.org",
         booking_url="https://rdv.example.org",
+        acceslibre_url="https://acceslibre.beta.gouv.fr/app/58-luzy/a/fablab/erp/fablab-complet/",
         opening_hours="Mo-Fr 09:00-12:00,14:00-17:00; Sa[1] 10:00-12:00",
         opening_hours_note="Fermé en août.",
         status="temporarily_closed",
@@ -74,6 +75,7 @@ def place_with_every_field(*, source: str = "tests", source_id: str = "tout") ->
     place.audiences.set(_terms("audience", "professional", "individual"))
     place.publics.set(_terms("public", "youth"))
     place.accessibility.set(_terms("accessibility", "wheelchair_access", "deaf"))
+    place.accessibility_no.set(_terms("accessibility", "visual_impairment"))
     place.services.set(_terms("service", "initiation", "open_access"))
     place.fees.set(_terms("fee", "paid"))
     place.labels.set(_terms("label", "aptic"))

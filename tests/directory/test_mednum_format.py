@@ -29,6 +29,9 @@ LEGACY_SCHEMA = STANDARDS / "schema-lieux-mediation-numerique-v0.1.1.json"
 EXAMPLE = STANDARDS / "exemple-valide.csv"
 LEGACY_FILE = Path(__file__).parent / "data" / "lieux-standard-v0.1.csv"
 BFC_FILE = STANDARDS / "mednum-bfc" / "bfc-ternum-dataset-nievre-58.csv"
+EXAMPLE_ACCESLIBRE = (
+    "https://acceslibre.beta.gouv.fr/app/29-lampaul-plouarzel/a/bibliotheque-mediatheque/erp/mediatheque-13/"
+)
 
 
 def _validate(path: Path, schema: Path = SCHEMA) -> frictionless.Report:
@@ -288,7 +291,9 @@ def test_the_official_example_imports_with_its_oddities_reported(db):
     assert "autres_formations_labels : « Label et la bête » : aucun label de ce nom dans le vocabulaire, ignoré" in (
         warnings
     )
-    assert "fiche_acces_libre : l'annuaire n'a pas de champ pour la fiche Acceslibre : ignorée" in warnings
+    # The Acceslibre record is kept: the place page links to it.
+    assert place.acceslibre_url == EXAMPLE_ACCESLIBRE
+    assert not [w for w in warnings if w.startswith("fiche_acces_libre")]
 
 
 def test_the_known_inconsistencies_of_the_standard_are_read_as_their_values(db):

@@ -62,6 +62,8 @@ def test_the_file_holds_every_field_with_codes_never_ids(db):
     ]
     assert [stop["position"] for stop in place["stops"]] == [0, 0]
     assert place["accessibility"] == ["deaf", "wheelchair_access"]
+    assert place["accessibility_no"] == ["visual_impairment"]
+    assert place["acceslibre_url"] == "https://acceslibre.beta.gouv.fr/app/58-luzy/a/fablab/erp/fablab-complet/"
     assert place["access_modes"] == ["phone", "walk_in"]
     assert place["fees"] == ["paid"] and place["fees_note"] == "Adhésion annuelle."
     assert place["equipment"] == [

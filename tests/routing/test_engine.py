@@ -40,6 +40,7 @@ def place(
     status: str = "open",
     audiences: Iterable[str] = ("individual", "professional", "association", "public_body", "school"),
     accessibility: Iterable[str] = (),
+    accessibility_no: Iterable[str] = (),
     services: Iterable[str] = (),
     equipment: Iterable[str] = (),
     unverified: Iterable[str] = (),
@@ -58,6 +59,7 @@ def place(
         status=status,
         audiences=frozenset(audiences),
         accessibility=frozenset(accessibility),
+        accessibility_no=frozenset(accessibility_no),
         services=frozenset(services),
         equipment=frozenset(equipment),
         unverified_equipment=frozenset(unverified),
@@ -134,16 +136,58 @@ def test_only_closed_places_leave_the_need_unmet() -> None:
     assert result.message == UNMET_60
 
 
-def test_a_wheelchair_user_gets_an_accessible_place_even_if_a_non_accessible_one_is_nearer() -> None:
-    upstairs = place(1, "Cyber-base à l'étage", DECIZE, services={"digital_understanding"})
+def test_a_wheelchair_user_gets_an_accessible_place_before_an_unknown_one_even_if_it_is_nearer() -> None:
+    unknown = place(1, "Cyber-base", DECIZE, services={"digital_understanding"})
     accessible = place(
         2, "France Services", NEVERS, services={"digital_understanding"}, accessibility={"wheelchair_access"}
     )
     result = route(
-        request(need("ai_understanding"), accessibility_needs=frozenset({"wheelchair_access"})), [upstairs, accessible]
+        request(need("ai_understanding"), accessibility_needs=frozenset({"wheelchair_access"})), [unknown, accessible]
     )
-    assert names(result.suggestions) == ["France Services"]
-    assert "accessible en fauteuil roulant" in result.suggestions[0].reasons
+    assert names(result.suggestions) == ["France Services", "Cyber-base"]
+    first, second = result.suggestions
+    assert "accessible en fauteuil roulant" in first.reasons
+    assert not first.to_confirm
+    # Unknown is not no: the nearer place is offered, after, with what to check.
+    assert second.to_confirm
+    assert "accessibilité non renseignée (accessible en fauteuil roulant) : appelez avant" in second.reasons
+    assert "accessible en fauteuil roulant" not in second.reasons
+    assert not result.unmet
+
+
+def test_only_a_place_that_says_no_to_an_accessibility_need_is_left_out() -> None:
+    upstairs = place(
+        1, "Cyber-base à l'étage", DECIZE, services={"digital_understanding"}, accessibility_no={"wheelchair_access"}
+    )
+    unknown = place(2, "Médiathèque", NEVERS, services={"digital_understanding"})
+    result = route(
+        request(need("ai_understanding"), accessibility_needs=frozenset({"wheelchair_access"})), [upstairs, unknown]
+    )
+    assert names(result.suggestions) == ["Médiathèque"]
+    only_no = route(request(need("ai_understanding"), accessibility_needs=frozenset({"wheelchair_access"})), [upstairs])
+    assert only_no.unmet
+    # Without the need, "no" changes nothing.
+    assert names(route(request(need("ai_understanding")), [upstairs]).suggestions) == ["Cyber-base à l'étage"]
+
+
+def test_the_order_by_stated_accessibility_holds_against_distance_freshness_and_audience() -> None:
+    far_and_old = place(
+        1,
+        "Loin mais accessible",
+        NEVERS,
+        services={"safe_digital"},
+        accessibility={"wheelchair_access"},
+        audiences=(),
+        verified=False,
+        days=None,
+    )
+    near_and_fresh = place(2, "Tout près", DECIZE, services={"safe_digital"}, days=1)
+    result = route(
+        request(need("cybersecurity"), accessibility_needs=frozenset({"wheelchair_access"})),
+        [near_and_fresh, far_and_old],
+    )
+    assert names(result.suggestions) == ["Loin mais accessible", "Tout près"]
+    assert result.suggestions[0].score < result.suggestions[1].score
 
 
 def test_a_motor_disability_need_is_met_by_wheelchair_access_but_not_the_reverse() -> None:
@@ -154,19 +198,28 @@ def test_a_motor_disability_need_is_met_by_wheelchair_access_but_not_the_reverse
     )
     assert names(motor_need.suggestions) == ["Accessible"]
     assert "accessible en fauteuil roulant" in motor_need.suggestions[0].reasons
+    assert not motor_need.suggestions[0].to_confirm
     wheelchair_need = route(
         request(need("cybersecurity"), accessibility_needs=frozenset({"wheelchair_access"})), [motor]
     )
-    assert wheelchair_need.unmet
+    assert wheelchair_need.suggestions[0].to_confirm
 
 
-def test_every_accessibility_need_must_be_met() -> None:
+def test_every_accessibility_need_is_checked() -> None:
     partial = place(1, "Partiel", DECIZE, services={"safe_digital"}, accessibility={"wheelchair_access"})
     both = place(2, "Complet", NEVERS, services={"safe_digital"}, accessibility={"wheelchair_access", "deaf"})
-    result = route(
-        request(need("cybersecurity"), accessibility_needs=frozenset({"wheelchair_access", "deaf"})), [partial, both]
+    refused = place(
+        3, "Non", DECIZE, services={"safe_digital"}, accessibility={"wheelchair_access"}, accessibility_no={"deaf"}
     )
-    assert names(result.suggestions) == ["Complet"]
+    result = route(
+        request(need("cybersecurity"), accessibility_needs=frozenset({"wheelchair_access", "deaf"})),
+        [partial, both, refused],
+    )
+    assert names(result.suggestions) == ["Complet", "Partiel"]
+    assert (
+        "accessibilité non renseignée (accueil adapté aux personnes sourdes) : appelez avant"
+        in result.suggestions[1].reasons
+    )
 
 
 def test_an_itinerant_micro_folie_is_as_near_as_its_nearest_stop() -> None:

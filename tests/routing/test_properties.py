@@ -51,6 +51,7 @@ candidates = st.builds(
     status=st.just("open") | st.sampled_from(STATUSES),
     audiences=st.just(frozenset(AUDIENCES)) | code_sets(AUDIENCES),
     accessibility=code_sets(ACCESSIBILITY),
+    accessibility_no=code_sets(ACCESSIBILITY),
     services=code_sets(SERVICES),
     equipment=code_sets(EQUIPMENT),
     unverified_equipment=code_sets(EQUIPMENT),
@@ -107,11 +108,17 @@ def offers_a_need(place: Candidate, request: RoutingRequest) -> bool:
     return any(offered & (need.services | need.equipment) for need in request.needs)
 
 
+def says_yes(place: Candidate, need: str) -> bool:
+    return need in place.accessibility or (need == "motor_disability" and "wheelchair_access" in place.accessibility)
+
+
 def accessible(place: Candidate, request: RoutingRequest) -> bool:
-    return all(
-        need in place.accessibility or (need == "motor_disability" and "wheelchair_access" in place.accessibility)
-        for need in request.accessibility_needs
-    )
+    """Unknown is not no: only a need the record says no to (and not yes) keeps a place out."""
+    return not any(need in place.accessibility_no and not says_yes(place, need) for need in request.accessibility_needs)
+
+
+def stated(place: Candidate, request: RoutingRequest) -> bool:
+    return all(says_yes(place, need) for need in request.accessibility_needs)
 
 
 def eligible(place: Candidate, request: RoutingRequest, settings: RoutingSettings) -> bool:
@@ -140,6 +147,7 @@ def test_suggestions_never_break_a_hard_rule(
         assert place.status == "open"
         assert not place.audiences or request.audience in place.audiences
         assert accessible(place, request)
+        assert suggestion.to_confirm == (not stated(place, request))
         if production_needed(request, settings):
             assert "production_run" in place.services
         assert offers_a_need(place, request)
@@ -159,11 +167,19 @@ def test_suggestions_are_sorted_by_score_and_limited(
     suggestions = route(request, candidates, settings).suggestions
     assert len(suggestions) <= request.limit
     keys = [
-        (-s.score, math.inf if s.distance_km is None else s.distance_km, s.candidate.name, s.candidate.id)
+        (
+            s.to_confirm,
+            -s.score,
+            math.inf if s.distance_km is None else s.distance_km,
+            s.candidate.name,
+            s.candidate.id,
+        )
         for s in suggestions
     ]
     assert keys == sorted(keys)
-    assert all(a.score >= b.score for a, b in zip(suggestions, suggestions[1:], strict=False))
+    assert all(
+        a.to_confirm < b.to_confirm or a.score >= b.score for a, b in zip(suggestions, suggestions[1:], strict=False)
+    )
     assert all(suggestion.reasons for suggestion in suggestions)
 
 
