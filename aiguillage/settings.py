@@ -93,6 +93,9 @@ SITE_NAME = os.getenv("SITE_NAME", "aiguillage")
 # The territory served is configuration: a comma-separated list of département codes.
 TERRITORY_DEPARTEMENTS = envlist("TERRITORY_DEPARTEMENTS", "58")
 TERRITORY_NAME = os.getenv("TERRITORY_NAME", "Nièvre")
+# Requests from communes outside TERRITORY_DEPARTEMENTS are refused (with the national map's link) unless true.
+REQUESTS_OUTSIDE_TERRITORY = envbool("REQUESTS_OUTSIDE_TERRITORY", "false")
+NATIONAL_MAP_URL = os.getenv("NATIONAL_MAP_URL", "https://cartographie.societenumerique.gouv.fr/")
 # Great-circle distances are multiplied by this factor to approximate road distance.
 ROAD_FACTOR = envfloat("ROAD_FACTOR", 1.0)
 # Far-point check on imports: a point further than this from its commune's is not trusted.

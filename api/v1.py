@@ -36,6 +36,7 @@ from routing.engine import RoutingResult
 from routing.labels import format_km
 from routing.qualify import Category
 from territory.models import Commune
+from territory.served import outside_message
 
 DESCRIPTION = """\
 API de l'aiguillage : lire l'annuaire des lieux d'innovation numérique, trouver le bon lieu pour un besoin, et
@@ -306,6 +307,10 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
     problems = []
     if (payload.contact_name or payload.contact_email or payload.contact_phone) and not payload.consent:
         problems.append({"field": "consent", "message": CONSENT_REQUIRED})
+    asked_for = Commune.objects.filter(code=payload.commune).first()
+    outside = outside_message(asked_for) if asked_for else None
+    if outside:
+        problems.append({"field": "commune", "message": outside})
     resolved = _resolve(payload, situations=payload.situations, problems=problems)
     try:
         with transaction.atomic():

@@ -5,8 +5,9 @@ from aiguillage.forms import PhoneField
 from aiguillage.lib.phone import PhoneError, normalize_phone
 from demandes.models import Audience, NeedCategory, Outcome, Reason, ReasonKind
 from directory.models import Term, Vocabulary
-from territory.lookup import resolve_commune
 from territory.models import Commune
+from territory.served import choose_commune, outside_message
+from territory.served import label as served_label
 
 
 def _checkboxes(vocabulary: str, label: str) -> forms.ModelMultipleChoiceField:
@@ -76,12 +77,27 @@ class RequestForm(forms.Form):
     # Left empty by people; robots fill every field they find.
     site_web = forms.CharField(label="Ne pas remplir", required=False)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Communes to offer when the one typed could be several ("Voulez-vous dire… ?").
+        self.commune_choices: list[Commune] = []
+
     def clean_commune(self) -> Commune:
         value = self.cleaned_data["commune"]
-        commune, _ = resolve_commune(value)
-        if commune is None:
+        choice = choose_commune(value)
+        if choice.ambiguous:
+            self.commune_choices = choice.candidates
+            names = ", ".join(served_label(commune) for commune in choice.candidates)
+            raise forms.ValidationError(
+                f"Voulez-vous dire : {names} ? Choisissez votre commune ci-dessous, ou précisez le code postal.",
+                code="ambiguous",
+            )
+        if choice.commune is None:
             raise forms.ValidationError(f"Nous ne trouvons pas la commune « {value} ». Essayez le code postal.")
-        return commune
+        outside = outside_message(choice.commune)
+        if outside:
+            raise forms.ValidationError(outside, code="outside")
+        return choice.commune
 
     def clean(self) -> dict:
         data = super().clean()
