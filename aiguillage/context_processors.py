@@ -8,6 +8,7 @@ def site(request: HttpRequest) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "TERRITORY_NAME": settings.TERRITORY_NAME,
+        "ACCESSIBILITY_STATUS": settings.ACCESSIBILITY_STATUS,
         # The credits and licences of the data's sources, from directory/data/sources.json.
         "DATA_CREDITS": footer_credits(),
     }

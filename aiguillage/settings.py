@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "aiguillage",
     "accounts",
+    "legal",
     "territory",
     "directory",
     "demandes",
@@ -345,6 +346,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# The legal pages' default texts (coordinators may replace them at /coordination/pages/…/).
+CONTACT_EMAIL = os.getenv("CONTACT_EMAIL", "")
+LEGAL_PUBLISHER = os.getenv("LEGAL_PUBLISHER", f"Conseil départemental ({TERRITORY_NAME})")
+LEGAL_PUBLISHER_ADDRESS = os.getenv("LEGAL_PUBLISHER_ADDRESS", "")
+LEGAL_DIRECTOR = os.getenv("LEGAL_DIRECTOR", "")
+LEGAL_HOST = os.getenv("LEGAL_HOST", "")
+PRIVACY_DPO_EMAIL = os.getenv("PRIVACY_DPO_EMAIL", "")
+SECURITY_CONTACT_EMAIL = os.getenv("SECURITY_CONTACT_EMAIL", "") or CONTACT_EMAIL or "securite@aiguillage.invalid"
+SECURITY_TXT_DAYS = envint("SECURITY_TXT_DAYS", 365)
+# RGAA 4.1: without a full audit a site is declared "non conforme".
+ACCESSIBILITY_STATUS = os.getenv("ACCESSIBILITY_STATUS", "non conforme")
+ACCESSIBILITY_AUDIT_DATE = os.getenv("ACCESSIBILITY_AUDIT_DATE", "")
+ACCESSIBILITY_TEST_DATE = os.getenv("ACCESSIBILITY_TEST_DATE", "décembre 2026")
 
 # manage.py backup writes here, and keeps the BACKUP_KEEP most recent files.
 BACKUP_DIR = os.getenv("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("coordination/courriels/", outbox_view, name="outbox"),
     path("coordination/courriels/<int:pk>/renvoyer/", outbox_retry, name="outbox_retry"),
     path("api/v1/", include("api.urls")),
+    path("", include("legal.urls")),
     path("", include("accounts.urls")),
     path("", include("demandes.urls")),
     path("", include("directory.urls")),
