@@ -191,6 +191,11 @@ LOST_LINK_THROTTLE_PER_IP = envint("LOST_LINK_THROTTLE_PER_IP", 10)
 LOST_LINK_THROTTLE_PER_CONTACT = envint("LOST_LINK_THROTTLE_PER_CONTACT", 3)
 LOST_LINK_THROTTLE_WINDOW = envint("LOST_LINK_THROTTLE_WINDOW", 3600)
 ORIENTATION_LINK_DAYS = envint("ORIENTATION_LINK_DAYS", 8)
+# After acceptance through the emailed link, the browser that accepted sees the contact details this long;
+# afterwards (or from another browser) a code sent to the place's address, tried at most CONTACT_CODE_ATTEMPTS
+# times per quarter of an hour, is needed.
+CONTACT_WINDOW_MINUTES = envint("CONTACT_WINDOW_MINUTES", 30)
+CONTACT_CODE_ATTEMPTS = envint("CONTACT_CODE_ATTEMPTS", 5)
 ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 3)
 # Closed requests are anonymised after this many months (manage.py anonymize_requests, daily).
 REQUEST_RETENTION_MONTHS = envint("REQUEST_RETENTION_MONTHS", 24)
