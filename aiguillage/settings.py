@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "territory",
     "directory",
     "demandes",
+    "funding",
     "ninja",
     "api",
     "mailer",

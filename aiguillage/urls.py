@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("legal.urls")),
     path("", include("accounts.urls")),
     path("", include("demandes.urls")),
+    path("", include("funding.urls")),
     path("", include("directory.urls")),
     path("", include("roadmap.urls")),
 ]
