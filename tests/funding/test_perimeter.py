@@ -25,7 +25,9 @@ def schemes():
         "epci": make_scheme(
             title="Aide de Bazois Loire Morvan", perimeter=(f"epci:{BAZOIS_LOIRE_MORVAN}",), beneficiaries=()
         ),
-        "nevers_only": make_scheme(title="Aide de Nevers", perimeter=("commune:58194",), beneficiaries=("association",)),
+        "nevers_only": make_scheme(
+            title="Aide de Nevers", perimeter=("commune:58194",), beneficiaries=("association",)
+        ),
         "firms": make_scheme(title="Aide aux entreprises de la Nièvre", beneficiaries=("professional",)),
         "draft": make_scheme(title="Brouillon nivernais", beneficiaries=("association",), status="draft"),
     }
