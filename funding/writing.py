@@ -288,12 +288,14 @@ def save_record(
             raise WriteError(problems)
         before = snapshot(scheme) if scheme is not None else None
         created = scheme is None
+        # What an importer does not carry is kept on an update; on a creation, everything comes from the record.
+        keep = () if created else tuple(keep)
         if scheme is None:
             scheme = Scheme(source=record.source, source_id=record.source_id, created_by=actor)
             scheme.organisation_id = organisation_id
             kind = ChangeKind.CREATE if kind == ChangeKind.EDIT else kind
         _apply(scheme, checked, keep=keep)
-        if created or kind == ChangeKind.IMPORT:
+        if created or (kind == ChangeKind.IMPORT and "status" not in keep):
             _set_status(scheme, record.status)
         scheme.save()
         _apply_relations(scheme, checked, keep=keep)

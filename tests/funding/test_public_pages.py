@@ -34,8 +34,7 @@ def test_the_search_page_lists_schemes_with_a_reason_in_one_line(client, scanner
     assert "1 dispositif pour un projet à Luzy (58)" in page
     assert (
         "Pourquoi :</strong> périmètre : Nièvre (58) (comprend Luzy) ; ouvert aux publics : Associations ; "
-        "finance : Équipement, matériel ; de 1\u202f000\u00a0€ à 15\u202f000\u00a0€"
-        in page
+        "finance : Équipement, matériel ; de 1\u202f000\u00a0€ à 15\u202f000\u00a0€" in page
     )
 
 
