@@ -32,6 +32,7 @@ from demandes import suggestions
 from demandes.intake import Created, create_request
 from demandes.models import Channel, IdempotentSubmission, NeedCategory, RequestNeed
 from directory.models import Place, Term, Vocabulary
+from funding import api as funding_api
 from routing.engine import RoutingResult
 from routing.labels import format_km
 from routing.qualify import Category
@@ -46,6 +47,8 @@ transmettre une demande à la coordination.
   vocabulaires. Publics, limités en nombre d'appels par adresse IP, ouverts en CORS à toute origine (GET, HEAD,
   OPTIONS). Les lieux portent leur licence : Licence Ouverte 2.0, ou ODbL 1.0 avec la mention « MedNum BFC » pour
   les lieux issus de sa cartographie.
+- `GET /funding/schemes` et `GET /funding/schemes/{id}` lisent le catalogue des financements (mêmes filtres que la
+  page « Trouver un financement ») : publics, limités en nombre d'appels par adresse IP, ouverts en CORS.
 - `POST /suggestions` est public (limité en nombre d'appels par adresse IP, ouvert en CORS) et n'enregistre rien.
 - `POST /requests` enregistre une demande au nom d'une organisation partenaire, avec son jeton d'API. Pas de CORS :
   le jeton ne doit jamais figurer dans une page web.
@@ -102,7 +105,7 @@ api = AiguillageAPI(
 )
 for exception_class, handler in errors.HANDLERS.items():
     api.add_exception_handler(exception_class, handler)
-for router in (places.router, communes.router, vocabularies.router):
+for router in (places.router, communes.router, vocabularies.router, funding_api.router):
     api.add_router("", router)
 
 ERROR_RESPONSES = {

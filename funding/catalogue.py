@@ -30,7 +30,8 @@ class SchemeCard:
     url: str
     summary: str
     status: str
-    funders: tuple[tuple[str, str], ...]
+    # (name, level code, level in French)
+    funders: tuple[tuple[str, str, str], ...]
     perimeter: str
     kinds: tuple[str, ...]
     programmes: tuple[str, ...]
@@ -123,7 +124,9 @@ def _build(key: tuple[object, ...], today: dt.date) -> Snapshot:
             url=scheme.get_absolute_url(),
             summary=scheme.summary,
             status=scheme.status,
-            funders=tuple((funder.name, FunderLevel(funder.level).label) for funder in scheme.funders.all()),
+            funders=tuple(
+                (funder.name, funder.level, FunderLevel(funder.level).label) for funder in scheme.funders.all()
+            ),
             perimeter=perimeter,
             kinds=tuple(term.label for term in scheme.kinds.all()),
             programmes=tuple(term.label for term in scheme.programmes.all()),

@@ -66,7 +66,7 @@ def _rows(request: HttpRequest) -> list[list[str]] | None:
             [
                 card.title,
                 card.summary,
-                ", ".join(name for name, _ in card.funders),
+                ", ".join(name for name, _, _ in card.funders),
                 card.perimeter,
                 ", ".join(card.kinds),
                 ", ".join(card.programmes),
