@@ -9,7 +9,8 @@ from directory.importers.demo import load_demo
 class Command(BaseCommand):
     help = (
         "Charge les données de démonstration : le territoire s'il manque, les lieux MedNum BFC de la Nièvre, "
-        "les lieux et compléments tirés du compte rendu du comité. Peut être relancée sans rien dupliquer."
+        "les lieux et compléments tirés du compte rendu du comité, le catalogue des financements. Peut être relancée "
+        "sans rien dupliquer."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -20,4 +21,6 @@ class Command(BaseCommand):
             raise CommandError("Données de démonstration refusées : rien n'a été écrit.")
         for line in report.lines():
             self.stdout.write(line)
+        # The funding catalogue's demo schemes, kept by their own app.
+        call_command("load_funding_demo", stdout=self.stdout, stderr=self.stderr)
         call_command("load_roadmap_demo", stdout=self.stdout)
