@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.safestring import SafeString
 
+from funding import rendering
 from funding.models import FundingVocabulary
 from funding.vocabularies import Terms
 
@@ -94,6 +96,15 @@ class SearchForm(forms.Form):
                 chosen = set(self.cleaned_data[name])
             groups.append((name, str(field.label), [(code, label, code in chosen) for code, label in field.choices]))
         return groups
+
+    def filters_html(self) -> SafeString:
+        return rendering.checkbox_groups_html(self.checkbox_groups())
+
+    def epci_options_html(self) -> SafeString:
+        return rendering.options_html([("", "Aucune"), *self.epci_choices], self["epci"].value())
+
+    def closing_options_html(self) -> SafeString:
+        return rendering.options_html(CLOSING_CHOICES, self["cloture"].value())
 
     @property
     def filters_active(self) -> bool:

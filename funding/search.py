@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.http import QueryDict
+from django.utils.safestring import SafeString
 
 from aiguillage.lib.text import keywords
+from funding import rendering
 from funding.catalogue import SchemeCard, Snapshot
 from funding.forms import TERM_FILTERS, SearchForm, localize_decimal_input
 from funding.places import location_of_commune, location_of_epci
@@ -45,6 +47,9 @@ class Outcome:
     epci: Epci | None = None
     other_communes: list[Commune] = field(default_factory=list)
     commune_unknown: bool = False
+
+    def cards_html(self) -> SafeString:
+        return rendering.cards_html(self.results)
 
 
 def _place(form: SearchForm) -> tuple[Commune | None, Epci | None, list[Commune], bool]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from funding_match.calendar import OPEN, PAST, closes_within, next_deadline, state
 from funding_match.engine import PUBLISHED, MatchSettings, Project, SchemeFacts, applicant_codes, assess
-from funding_match.perimeter import Location, covering
+from funding_match.perimeter import Location
 
 CLOSED = "closed"
 # How far "closing within N days" may look ahead.
@@ -103,6 +103,12 @@ class Catalogue:
             if current != PAST:
                 self.live.add(scheme.id)
         self._all = set(self.schemes)
+        self.scopes = {scheme.id: scheme.scope_rank for scheme in self.schemes.values()}
+        # The rest of the default order, after the perimeter: nearest deadline, title, id.
+        self.order = {
+            scheme.id: (_deadline_key(self.deadlines[scheme.id]), scheme.title.casefold(), scheme.id)
+            for scheme in self.schemes.values()
+        }
 
     def __len__(self) -> int:
         return len(self.schemes)
@@ -155,18 +161,31 @@ class Catalogue:
                 return False
         return True
 
-    def _order_key(self, scheme: SchemeFacts, query: Query) -> tuple[int, int, str, int]:
-        rank = scheme.scope_rank
-        if query.location is not None:
-            area = covering(scheme.areas, query.location)
-            rank = area.rank if area is not None else rank
-        return (rank, _deadline_key(self.deadlines[scheme.id]), scheme.title.casefold(), scheme.id)
+    def _ranks(self, query: Query) -> dict[int, int]:
+        """Candidates' rank for the default order: the narrowest of their areas holding the place."""
+        ranks: dict[int, int] = {}
+        if query.location is None:
+            return ranks
+        # Broadest first, so that a narrower area holding the place overwrites a broader one.
+        for area in sorted(query.location.areas, key=lambda area: -area.rank):
+            ranks.update(dict.fromkeys(self.by_area.get(area, ()), area.rank))
+        return ranks
 
     def find(self, query: Query) -> list[SchemeFacts]:
         """Every scheme answering the query, in the default order."""
-        kept = [scheme for scheme_id in self._candidates(query) if self._keep(scheme := self.schemes[scheme_id], query)]
-        kept.sort(key=lambda scheme: self._order_key(scheme, query))
-        return kept
+        ids = self._candidates(query)
+        filtering = (
+            query.open_now
+            or query.closing_within_days is not None
+            or query.amount is not None
+            or query.published_since is not None
+            or bool(query.words)
+        )
+        if filtering:
+            ids = {scheme_id for scheme_id in ids if self._keep(self.schemes[scheme_id], query)}
+        ranks, scopes, order = self._ranks(query), self.scopes, self.order
+        ordered = sorted(ids, key=lambda scheme_id: (ranks.get(scheme_id, scopes[scheme_id]), order[scheme_id]))
+        return [self.schemes[scheme_id] for scheme_id in ordered]
 
     def explain(self, schemes: Sequence[SchemeFacts], query: Query) -> list[Found]:
         """The page's schemes with their state, next deadline and one-line reason."""
