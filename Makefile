@@ -50,6 +50,7 @@ quality: venv
 
 bench: venv
 	$(PY) -m bench.directory_bench
+	$(PY) -m bench.funding_bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
