@@ -176,16 +176,14 @@ def run_worker(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
+    from bench.worker import collect_static
     from funding import catalogue
     from funding.models import Scheme
     from funding.places import location_of_commune
     from funding_match import Query
     from territory.loader import load_territory
     from territory.models import Commune
-
-    from bench.worker import collect_static
 
     stack = ExitStack()
     print("  collectstatic…", flush=True)
@@ -215,7 +213,13 @@ def run_worker(args: argparse.Namespace) -> None:
     for index in range(args.requests):
         search_ms.append(_timed(client, urls[index % len(urls)]))
         trivial_ms.append(_timed(client, "/sante/"))
-    with CaptureQueriesContext(connection) as queries:
+    executed: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(urls[0])
     body = response.content
     html = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
@@ -242,7 +246,7 @@ def run_worker(args: argparse.Namespace) -> None:
         "search": summarize(search_ms),
         "trivial": summarize(trivial_ms),
         "pure_find": summarize(pure_ms),
-        "queries": len(queries.captured_queries),
+        "queries": len(executed),
         "page_bytes": {"html_gzip": len(body), "html_raw": len(html), "css_gzip": css, "total": len(body) + css},
         "results_on_page": html.decode().count('class="card"'),
     }
