@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from funding import rendering
@@ -96,6 +97,9 @@ class SearchForm(forms.Form):
                 chosen = set(self.cleaned_data[name])
             groups.append((name, str(field.label), [(code, label, code in chosen) for code, label in field.choices]))
         return groups
+
+    def html(self, commune_name: str = "") -> SafeString:
+        return rendering.search_form_html(self, action=reverse("funding:search"), commune_name=commune_name)
 
     def filters_html(self) -> SafeString:
         return rendering.checkbox_groups_html(self.checkbox_groups())

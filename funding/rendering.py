@@ -6,6 +6,7 @@ the same way.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -64,3 +65,94 @@ def options_html(choices: Iterable[tuple[str, str]], selected: object) -> SafeSt
             for value, label in choices
         )
     )
+
+
+def _errors(form: Any, name: str) -> list[str]:
+    return list(form.errors.get(name, [])) if form.is_bound else []
+
+
+def _text_field(
+    form: Any, name: str, *, label: str, kind: str, maxlength: int, hint: str = "", value: str = "", extra: str = ""
+) -> str:
+    errors = _errors(form, name)
+    described = " ".join(part for part in (f"{name}-hint" if hint else "", f"{name}-error" if errors else "") if part)
+    attributes = f' aria-describedby="{described}"' if described else ""
+    if errors:
+        attributes += ' aria-invalid="true"'
+    hint_html = f'<span class="hint" id="{name}-hint">{escape(hint)}</span>' if hint else ""
+    error_html = f'<span class="error" id="{name}-error">{escape(" ".join(errors))}</span>' if errors else ""
+    return (
+        f'<p class="field"><label for="id_{name}">{escape(label)}</label>{hint_html}'
+        f'<input type="{kind}" name="{name}" id="id_{name}" value="{escape(value)}" maxlength="{maxlength}"'
+        f"{extra}{attributes}>{error_html}</p>"
+    )
+
+
+def _select_field(form: Any, name: str, *, label: str, options: SafeString) -> str:
+    errors = _errors(form, name)
+    attributes = f' aria-invalid="true" aria-describedby="{name}-error"' if errors else ""
+    error_html = f'<span class="error" id="{name}-error">{escape(" ".join(errors))}</span>' if errors else ""
+    return (
+        f'<p class="field"><label for="id_{name}">{escape(label)}</label>'
+        f'<select name="{name}" id="id_{name}"{attributes}>{options}</select>{error_html}</p>'
+    )
+
+
+def _checkbox(name: str, label: str, checked: str) -> str:
+    return (
+        f'<p class="field field-check"><input type="checkbox" name="{name}" id="id_{name}" value="on"{checked}>'
+        f'<label for="id_{name}">{escape(label)}</label></p>'
+    )
+
+
+def _raw(form: Any, name: str) -> str:
+    value = form[name].value()
+    return "" if value is None else str(value)
+
+
+def search_form_html(form: Any, *, action: str, commune_name: str = "") -> SafeString:
+    """The search form with its filters, as search_form.html used to write it."""
+    open_filters = " open" if form.filters_active or form.errors else ""
+    checked = {name: " checked" if form[name].value() else "" for name in ("ouvert", "clos")}
+    parts = [
+        f'<form class="search" action="{escape(action)}" method="get" role="search"><div class="search-fields">',
+        _text_field(
+            form,
+            "q",
+            label="Mots",
+            kind="search",
+            maxlength=200,
+            hint="Par exemple : scanner 3D, tiers-lieu, formation",
+            value=_raw(form, "q"),
+        ),
+        _text_field(
+            form,
+            "ou",
+            label="Commune du projet",
+            kind="text",
+            maxlength=100,
+            hint="Un nom ou un code postal",
+            value=commune_name or _raw(form, "ou"),
+            extra=' autocomplete="address-level2"',
+        ),
+        '<p class="field field-submit"><button type="submit" class="button">Chercher</button></p></div>',
+        f'<details class="filters"{open_filters}><summary>Affiner la recherche</summary>',
+        form.filters_html(),
+        '<div class="filters-grid">',
+        _select_field(form, "epci", label="Ou une intercommunalité", options=form.epci_options_html()),
+        _text_field(
+            form,
+            "montant",
+            label="Montant recherché (€)",
+            kind="text",
+            maxlength=20,
+            value=_raw(form, "montant"),
+            extra=' inputmode="decimal"',
+        ),
+        _select_field(form, "cloture", label="Clôture dans les", options=form.closing_options_html()),
+        "</div>",
+        _checkbox("ouvert", "Ouvert maintenant", checked["ouvert"]),
+        _checkbox("clos", "Montrer aussi les dispositifs clôturés", checked["clos"]),
+        '<p><button type="submit" class="button button-secondary">Appliquer les filtres</button></p></details></form>',
+    ]
+    return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above

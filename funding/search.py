@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,10 +53,24 @@ class Outcome:
         return rendering.cards_html(self.results)
 
 
+@lru_cache(maxsize=4096)
+def _commune_row(code: str) -> Commune | None:
+    return Commune.objects.select_related("departement", "epci").filter(code=code).first()
+
+
+def commune_by_code(code: str) -> Commune | None:
+    """A commune by INSEE code, kept in the process: the links of the page carry the code, communes change yearly."""
+    commune = _commune_row(code)
+    if commune is None:
+        # Not cached as missing: the territory may be loaded later.
+        _commune_row.cache_clear()
+    return commune
+
+
 def _place(form: SearchForm) -> tuple[Commune | None, Epci | None, list[Commune], bool]:
     data = form.cleaned_data
     if data["commune"]:
-        commune = Commune.objects.select_related("departement", "epci").filter(code=data["commune"].upper()).first()
+        commune = commune_by_code(data["commune"].upper())
         return commune, None, [], commune is None
     if data["ou"]:
         commune, others = resolve_commune(data["ou"])

@@ -36,6 +36,7 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
     form = search.bound_form(request.GET, snapshot)
     context: dict = {"form": form, "outcome": None, "snapshot": snapshot}
     if not form.is_valid():
+        context["search_form"] = form.html()
         return context, 400
     outcome = search.run(form, snapshot)
     params = request.GET.copy()
@@ -43,7 +44,11 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
     if outcome.commune is not None:
         params.pop("ou", None)
         params["commune"] = outcome.commune.code
-    context.update(outcome=outcome, query_string=params.urlencode())
+    context.update(
+        outcome=outcome,
+        query_string=params.urlencode(),
+        search_form=form.html(outcome.commune.name if outcome.commune else ""),
+    )
     return context, 200
 
 
