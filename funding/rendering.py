@@ -1,14 +1,14 @@
-"""The search page's repeated parts (filter lists, result cards) rendered in Python.
+"""The search page's repeated parts (the form and its filter lists, result cards) rendered in Python.
 
 Django's template engine costs a few microseconds per variable; a page of twenty cards and sixty checkboxes spent
 most of its time there (bench/funding_bench.py). The markup is the same as the templates would write, escaped
-the same way.
+with the standard library's html.escape (what Django's own escape calls, without its lazy-string wrapper).
 """
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from funding.catalogue import SchemeCard

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -77,6 +78,10 @@ class Terms:
     by_code: dict[tuple[str, str], FundingTerm] = field(default_factory=dict)
     by_former: dict[tuple[str, str], FundingTerm] = field(default_factory=dict)
     by_label: dict[tuple[str, str], FundingTerm] = field(default_factory=dict)
+    _active: dict[str, list[FundingTerm]] = field(default_factory=dict, repr=False)
+    _choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    # The search form's fields for these terms (funding.forms.shared_fields).
+    search_fields: Any = field(default=None, repr=False)
 
     @classmethod
     def load(cls) -> "Terms":
@@ -93,10 +98,20 @@ class Terms:
         return terms
 
     def active(self, vocabulary: str) -> list[FundingTerm]:
-        return sorted(
-            (term for term in self.by_id.values() if term.vocabulary == vocabulary and term.active),
-            key=lambda term: (term.position, term.label),
-        )
+        """Terms in use, in their order; read once per vocabulary (the search page asks on every request)."""
+        key = str(vocabulary)
+        if key not in self._active:
+            self._active[key] = sorted(
+                (term for term in self.by_id.values() if term.vocabulary == key and term.active),
+                key=lambda term: (term.position, term.label),
+            )
+        return self._active[key]
+
+    def choices(self, vocabulary: str) -> list[tuple[str, str]]:
+        key = str(vocabulary)
+        if key not in self._choices:
+            self._choices[key] = [(term.code, term.label) for term in self.active(key)]
+        return self._choices[key]
 
     def resolve(self, vocabulary: str, code: str) -> FundingTerm | None:
         """The term in use that a code means today, or None."""

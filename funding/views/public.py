@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from aiguillage.lib.ods import write_ods
 from funding import access, catalogue, ical, search
+from funding.forms import paths
 from funding.models import FunderLevel, Scheme, SchemeStatus
 from funding_match import describe, state
 from funding_match.calendar import PAST, usual_window
@@ -45,6 +46,7 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
         params.pop("ou", None)
         params["commune"] = outcome.commune.code
     context.update(
+        paths=paths(),
         outcome=outcome,
         query_string=params.urlencode(),
         search_form=form.html(outcome.commune.name if outcome.commune else ""),
