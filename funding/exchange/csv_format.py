@@ -1,8 +1,9 @@
 """The catalogue's CSV format (docs/format-financements.md): one scheme per row, lists joined with "|".
 
 Comma-separated, UTF-8, with a header row. Codes for vocabularies, INSEE codes for places, ISO dates, month-days as
-MM-DD, decimals with a point (a comma is read too). Rows are sorted by (source, source_id) and no date of export is
-written: exporting, importing and exporting again gives the same file.
+MM-DD, decimals with a point (a comma is read too). A text cell a spreadsheet would take for a formula is written
+with a leading apostrophe (aiguillage.lib.csvsafe), which the reader takes off again. Rows are sorted by
+(source, source_id) and no date of export is written: exporting, importing and exporting again gives the same file.
 """
 
 import csv
@@ -11,6 +12,7 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from aiguillage.lib import csvsafe
 from funding.exchange.records import LIST_FIELDS, FunderData, SchemeRecord, month_day_text
 from funding_match.calendar import CalendarError, MonthDay
 
@@ -51,6 +53,8 @@ COLUMNS = [
 ]
 REQUIRED = ("source", "source_id", "title")
 SEPARATOR = "|"
+# What csvsafe writes before a cell that starts like a formula.
+FORMULA_GUARDS = {"'" + start for start in ("=", "+", "-", "@", "\t", "\r")}
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -106,10 +110,15 @@ def _boolean(cell: str, column: str, problems: list[str]) -> bool:
     return True
 
 
+def _unquote(cell: str) -> str:
+    """A cell csvsafe protected ("'=…") as it was written."""
+    return cell[1:] if cell[:2] in FORMULA_GUARDS else cell
+
+
 def record_from_row(row: dict[str, str]) -> tuple[SchemeRecord | None, list[str]]:
     """A record from one CSV row, or None with the problems in French."""
     problems: list[str] = []
-    cells = {column: (row.get(column) or "") for column in COLUMNS}
+    cells = {column: _unquote(row.get(column) or "") for column in COLUMNS}
     for column in REQUIRED:
         if not cells[column].strip():
             problems.append(f"{column} : obligatoire")
@@ -198,7 +207,7 @@ def row_of(record: SchemeRecord) -> list[str]:
 
 def write_csv(records: Iterable[SchemeRecord]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for record in sorted(records, key=lambda record: (record.source, record.source_id)):
         writer.writerow(row_of(record))

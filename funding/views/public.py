@@ -1,12 +1,12 @@
 """Public pages: the search, a scheme, and the search's results as a spreadsheet. No login, no JavaScript."""
 
-import csv
 import io
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
 from funding import access, catalogue, ical, search
 from funding.forms import paths
@@ -89,11 +89,6 @@ def _rows(request: HttpRequest) -> list[list[str]] | None:
     return rows
 
 
-def _spreadsheet_safe(value: str) -> str:
-    # A cell starting like a formula would run in a spreadsheet: make it plain text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 @require_safe
 def results_csv(request: HttpRequest) -> HttpResponse:
     rows = _rows(request)
@@ -103,9 +98,9 @@ def results_csv(request: HttpRequest) -> HttpResponse:
         )
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvsafe.writer(buffer, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
+    writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="financements.csv"'
     return response

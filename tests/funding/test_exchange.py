@@ -32,6 +32,7 @@ def test_export_import_export_gives_the_same_file_and_changes_nothing(tmp_path):
         amount_ceiling="15000.50",
         parent=f"{parent.source}:{parent.source_id}",
         perimeter=("departement:58", "commune:58149"),
+        amount_note="=SOMME(A1:A9) : une formule reste du texte",
     )
     first = _export()
     path = tmp_path / "financements.csv"
@@ -45,6 +46,8 @@ def test_export_import_export_gives_the_same_file_and_changes_nothing(tmp_path):
     assert SchemeChange.objects.count() == changes
     assert _export() == first
     assert first.splitlines()[0].split(",")[:4] == ["source", "source_id", "title", "summary"]
+    assert "'=SOMME(A1:A9)" in first
+    assert Scheme.objects.get(title="Déclinaison nivernaise").amount_note.startswith("=SOMME")
 
 
 def test_a_reimport_updates_in_place_and_records_the_change(tmp_path):
