@@ -8,7 +8,7 @@ import re
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from funding import alerts, vocabularies
@@ -181,3 +181,27 @@ def test_a_retired_code_moves_to_its_replacement_or_is_reported_to_the_owner(
     with pytest.raises(vocabularies.VocabularyError):
         vocabularies.retire_term(term=youth, actor=actor)
     assert timezone.now()
+
+
+def test_coordinators_change_a_vocabulary_through_the_command_and_others_cannot():
+    actor = coordinator()
+    out = io.StringIO()
+
+    call_command(
+        "funding_vocabulary",
+        "rename",
+        "theme",
+        "youth",
+        "--new-code",
+        "young_people",
+        "--actor",
+        actor.email,
+        stdout=out,
+    )
+
+    assert "anciens codes : youth" in out.getvalue()
+    assert FundingTerm.objects.filter(vocabulary="theme", code="young_people").exists()
+    with pytest.raises(CommandError, match="Seul un coordinateur"):
+        call_command("funding_vocabulary", "retire", "theme", "young_people", "--actor", "personne@example.org")
+    call_command("funding_vocabulary", "retire", "theme", "young_people", "--actor", actor.email, stdout=out)
+    assert not FundingTerm.objects.get(code="young_people").active
