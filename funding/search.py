@@ -67,6 +67,10 @@ def commune_by_code(code: str) -> Commune | None:
     return commune
 
 
+def forget_communes() -> None:
+    _commune_row.cache_clear()
+
+
 def _place(form: SearchForm) -> tuple[Commune | None, Epci | None, list[Commune], bool]:
     data = form.cleaned_data
     if data["commune"]:

@@ -13,6 +13,7 @@ from accounts import throttle
 from funding import alerts, catalogue, ical, search
 from funding.forms import TERM_FILTERS
 from funding.models import Alert, AlertStatus
+from territory.models import Commune
 
 PARAMETERS = ("q", "ou", "commune", "epci", "montant", *TERM_FILTERS)
 FIELD_OF = {parameter: name for name, parameter in alerts.PARAMETERS.items()}
@@ -72,7 +73,8 @@ def new_alert(request: HttpRequest) -> HttpResponse:
     alerts.create_alert(
         email=form.cleaned_data["email"],
         terms=terms,
-        commune=outcome.commune,
+        # The search keeps communes in the process (by INSEE code); the alert points to the row as it is now.
+        commune=Commune.objects.get(code=outcome.commune.code) if outcome.commune is not None else None,
         epci=outcome.epci,
         amount=criteria.cleaned_data.get("montant"),
         text=criteria.cleaned_data.get("q") or "",

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from funding import catalogue
+from funding import catalogue, search
 from funding.models import Alert
 from territory.models import Commune
 from tests.accounts.factories import PASSWORD, make_coordinator
@@ -19,6 +19,7 @@ def schemes(transactional_db):
     if not Commune.objects.filter(code=LUZY).exists():
         call_command("load_territory", verbosity=0)
     catalogue.forget()
+    search.forget_communes()
     local = make_scheme(
         title="Équiper les fablabs de la Nièvre",
         summary="Une aide pour acheter un scanner 3D ou une découpe laser.",
