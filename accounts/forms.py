@@ -105,6 +105,19 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         return True
 
 
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label="Code à six chiffres de votre application d'authentification",
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": "Saisissez le code.", "invalid": "Le code a six chiffres."},
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "")
+
+
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label="Votre nom", max_length=150)
     password1 = forms.CharField(

@@ -33,3 +33,32 @@ class IdleTimeoutMiddleware:
             elif not isinstance(last, int) or now - last >= WRITE_EVERY_SECONDS:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """With OTP_REQUIRED, a coordinator or administrator without a verified second factor only reaches the page
+    that sets it up (and logging out)."""
+
+    ALLOWED = ("accounts:two_factor", "accounts:logout", "accounts:login_code")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        from accounts import two_factor
+
+        user = getattr(request, "user", None)
+        if (
+            settings.OTP_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and two_factor.must_use(user)
+            and not two_factor.verified_or_exempt(user)
+            and request.path not in {reverse(name) for name in self.ALLOWED}
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            return redirect("accounts:two_factor")
+        return self.get_response(request)

@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/code/", views.login_code, name="login_code"),
+    path("espace/double-authentification/", views.two_factor_setup, name="two_factor"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/oubli/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

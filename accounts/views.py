@@ -10,16 +10,79 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
+from django_otp import login as otp_login
 
-from accounts import invitations
-from accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm, PasswordResetForm
-from accounts.models import Invitation
+from accounts import invitations, two_factor
+from accounts.forms import AcceptInvitationForm, CodeForm, InvitationForm, LoginForm, PasswordResetForm
+from accounts.models import Invitation, User
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        user = form.get_user()
+        if not two_factor.needs_code(user):
+            return super().form_valid(form)
+        # The password is right; the login completes only with the code of the person's authenticator app.
+        self.request.session.cycle_key()
+        self.request.session[two_factor.PENDING_USER] = user.pk
+        self.request.session[two_factor.PENDING_BACKEND] = user.backend
+        self.request.session[two_factor.PENDING_NEXT] = self.get_success_url()
+        return redirect("accounts:login_code")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Second step of the login: the six-digit code of the authenticator app."""
+    user = User.objects.filter(pk=request.session.get(two_factor.PENDING_USER), is_active=True).first()
+    device = two_factor.confirmed_device(user) if user else None
+    if user is None or device is None:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(None, "Trop de codes faux : attendez quelques minutes avant de réessayer.")
+        elif device.verify_token(form.cleaned_data["code"]):
+            target = request.session.get(two_factor.PENDING_NEXT) or reverse("accounts:home")
+            login(request, user, backend=request.session.get(two_factor.PENDING_BACKEND))
+            otp_login(request, device)
+            return redirect(target)
+        else:
+            form.add_error("code", "Ce code n'est pas le bon. Vérifiez l'heure de votre téléphone et réessayez.")
+    return render(request, "accounts/login_code.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Turn on the second factor: scan the QR code (or type the key), then confirm with a first code."""
+    user = request.user
+    if two_factor.has_device(user):
+        return render(request, "accounts/two_factor.html", {"active": True, "required": two_factor.must_use(user)})
+    device = two_factor.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(
+                request, "La double authentification est activée : un code vous sera demandé à chaque connexion."
+            )
+            return redirect("accounts:home")
+        form.add_error("code", "Ce code n'est pas le bon. Vérifiez l'heure de votre téléphone et réessayez.")
+    context = {
+        "active": False,
+        "required": two_factor.must_use(user),
+        "form": form,
+        "qr": two_factor.qr_svg(device),
+        "secret": two_factor.secret_for_typing(device),
+    }
+    return render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "aiguillage",
     "accounts",
     "legal",
@@ -135,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -164,6 +168,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
+# Coordinators and administrators must use a second factor (TOTP) when true; anyone may turn it on.
+OTP_REQUIRED = envbool("OTP_REQUIRED", "false")
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", SITE_NAME)
 # A signed-in session ends after this many seconds without a request.
 STAFF_SESSION_IDLE_SECONDS = envint("STAFF_SESSION_IDLE_SECONDS", 2 * 3600)
 LOGOUT_REDIRECT_URL = "directory:home"

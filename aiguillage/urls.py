@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.two_factor import verified_or_exempt
 from accounts.views import admin_login
 from aiguillage.views import health, outbox_retry, outbox_view
 
@@ -9,6 +10,9 @@ admin.site.site_title = "aiguillage"
 admin.site.index_title = "Coordination"
 # One login for the whole site: the administration sends people to /connexion/, which is throttled.
 admin.site.login = admin_login
+_has_permission = admin.site.has_permission
+# The administration also needs the second factor, when the person has one or must.
+admin.site.has_permission = lambda request: _has_permission(request) and verified_or_exempt(request.user)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
