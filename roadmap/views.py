@@ -1,6 +1,5 @@
 """Roadmap pages: public reading where the roadmap is published, building together for its members."""
 
-import csv
 import difflib
 import io
 from decimal import Decimal
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
 from roadmap import actions, charts, indicators, odt
 from roadmap.access import can_contribute, can_own, readable_roadmap, readable_sheet, require_contributor, require_owner
@@ -388,10 +388,9 @@ def indicators_export(request: HttpRequest, slug: str, extension: str) -> HttpRe
     rows = _indicator_table(roadmap)
     if extension == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow(INDICATOR_HEADER)
-        for row in rows:
-            writer.writerow(["" if v is None else str(v) for v in row])
+        writer.writerows(rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif extension == "ods":
         cells = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
