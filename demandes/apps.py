@@ -16,9 +16,12 @@ class DemandesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from demandes.models import NeedCategory
-        from demandes.suggestions import forget_categories
+        from demandes.suggestions import THESAURUS_READER, forget_categories
         from directory.models import Term
+        from directory.needs import register_need_reader
 
+        # The public search understands what the routing understands.
+        register_need_reader(THESAURUS_READER)
         post_migrate.connect(_sync_reference_data, sender=self)
         post_migrate.connect(forget_categories, sender=self, dispatch_uid="categories-migrated")
         for model in (NeedCategory, Term):

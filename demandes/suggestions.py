@@ -240,6 +240,8 @@ def _as_candidates(rows: list[tuple], table: TermTable) -> list[Candidate]:
                 audiences=frozenset(codes[term] for term in profile.audiences if term in codes),
                 accessibility=frozenset(codes[term] for term in profile.accessibility if term in codes),
                 accessibility_no=frozenset(codes[term] for term in profile.accessibility_no if term in codes),
+                likely_services=frozenset(codes[term] for term in profile.likely_services if term in codes),
+                likely_reasons=profile.likely_reasons,
                 services=frozenset(codes[term] for term in profile.services if term in codes),
                 equipment=confirmed,
                 unverified_equipment=frozenset(
@@ -382,3 +384,23 @@ def for_request(request: Request, *, limit: int = 5) -> RoutingResult:
         accessibility_needs=request.accessibility_needs.values_list("code", flat=True),
         limit=limit,
     )
+
+
+class ThesaurusReader:
+    """The need thesaurus as the public search reads it (directory/needs.py): the terms that answer the
+    categories a text speaks of, and the phrases it knows, for typo correction."""
+
+    def terms_for(self, text: str) -> list[tuple[str, str]]:
+        index = categories()
+        found: list[tuple[str, str]] = []
+        for row, _ in qualify(text):
+            category = index[row.code][1]
+            found += [(Vocabulary.SERVICE, code) for code in sorted(category.services)]
+            found += [(Vocabulary.EQUIPMENT, code) for code in sorted(category.equipment)]
+        return list(dict.fromkeys(found))
+
+    def phrases(self) -> list[str]:
+        return [phrase for _, category in categories().values() for phrase in (category.label, *category.synonyms)]
+
+
+THESAURUS_READER = ThesaurusReader()

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from aiguillage.forms import PhoneField
-from directory.models import Equipment, ItinerantStop, Operator, Place, Term
+from directory.models import Equipment, ItinerantStop, LikelyService, Operator, Place, Term
 
 
 @admin.register(Term)
@@ -15,6 +15,16 @@ class TermAdmin(admin.ModelAdmin):
     search_fields = ["label", "code", "synonyms", "national_value"]
     list_editable = ["position"]
     ordering = ["vocabulary", "position", "label"]
+
+
+@admin.register(LikelyService)
+class LikelyServiceAdmin(admin.ModelAdmin):
+    list_display = ["term", "reason", "active"]
+    list_filter = ["active", "term__vocabulary"]
+    list_editable = ["active"]
+    search_fields = ["term__label", "reason"]
+    filter_horizontal = ["services"]
+    autocomplete_fields = ["term"]
 
 
 @admin.register(Operator)

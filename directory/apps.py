@@ -8,6 +8,12 @@ def _sync_vocabularies(sender: AppConfig, using: str = "default", **kwargs: obje
     sync_vocabularies(using=using)
 
 
+def _sync_likely_services(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from directory.vocabularies import sync_likely_services
+
+    sync_likely_services(using=using)
+
+
 def _fill_search_index(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """A database migrated from before the search index gets it filled once."""
     from directory import index
@@ -25,5 +31,6 @@ class DirectoryConfig(AppConfig):
         from directory import signals
 
         post_migrate.connect(_sync_vocabularies, sender=self)
+        post_migrate.connect(_sync_likely_services, sender=self)
         post_migrate.connect(_fill_search_index, sender=self)
         signals.connect()

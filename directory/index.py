@@ -9,6 +9,11 @@ Two things per place:
   itinerant unit), once for the place itself and once per need term it answers (typology, service,
   machine). A search for a need near a commune then reads one index range per longitude band.
 
+A place whose record lists no service gets the services its types and labels make likely
+(``LikelyService``, a table coordinators edit): in its profile apart from the stated ones ("ls", with
+the reasons in "lr"), and as points flagged ``likely``, so that searches and routing offer it after the
+places that state the service.
+
 Every write path keeps them in step: signals on the place, its relations, its machines and its stops;
 bulk writers (imports, the benchmark's loader) call ``refresh`` or ``rebuild`` themselves, and
 ``deferred()`` gathers the refreshes of a long operation into one at its end.
@@ -26,7 +31,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from aiguillage.lib.geo import BoundingBox, bounding_box, haversine_km
-from directory.models import Equipment, ItinerantStop, Place, PlacePoint, PlaceStatus
+from directory.models import Equipment, ItinerantStop, LikelyService, Place, PlacePoint, PlaceStatus
 
 BAND_DEGREES = 0.5
 # Beyond this many bands (a box over most of a hemisphere), the band condition would only slow the query.
@@ -41,7 +46,7 @@ PROFILE_RELATIONS = {
 # The relations whose terms a search or a need can name, each indexed with the place's points.
 INDEXED_KEYS = ("t", "s")
 BATCH = 2000
-POINT_COLUMNS = ("place_id", "term_id", "band", "latitude", "longitude")
+POINT_COLUMNS = ("place_id", "term_id", "band", "latitude", "longitude", "likely")
 
 _state = threading.local()
 
@@ -91,6 +96,9 @@ class Profile:
     accessibility_no: tuple[int, ...] = ()  # said "no"; a code in neither list is not stated
     equipment: tuple[tuple[int, bool], ...] = ()  # (machine kind, confirmed by the place)
     stops: tuple[tuple[str, float, float], ...] = ()  # (commune name, latitude, longitude)
+    # Services the types or labels make likely, when the record lists none; and why, in French.
+    likely_services: tuple[int, ...] = ()
+    likely_reasons: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, text: str) -> "Profile":
@@ -105,19 +113,58 @@ class Profile:
             accessibility_no=tuple(data.get("xn", ())),
             equipment=tuple((kind, bool(confirmed)) for kind, confirmed in data.get("e", ())),
             stops=tuple((name, latitude, longitude) for name, latitude, longitude in data.get("st", ())),
+            likely_services=tuple(data.get("ls", ())),
+            likely_reasons=tuple(data.get("lr", ())),
         )
 
 
-def _profiles(place_ids: list[int]) -> dict[int, dict]:
+def _terms_of(name: str, place_ids: list[int]) -> dict[int, list[int]]:
+    through = Place._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+    found: dict[int, list[int]] = defaultdict(list)
+    for place_id, term_id in through.objects.filter(place_id__in=place_ids).values_list("place_id", "term_id"):
+        found[place_id].append(term_id)
+    return found
+
+
+def likely_rules() -> dict[int, tuple[list[int], str]]:
+    """The active likely-service rules: by type or label term, the services it makes likely and why."""
+    services: dict[int, list[int]] = defaultdict(list)
+    for rule_id, term_id in LikelyService.services.through.objects.filter(likelyservice__active=True).values_list(
+        "likelyservice_id", "term_id"
+    ):
+        services[rule_id].append(term_id)
+    return {
+        term_id: (sorted(services[pk]), reason)
+        for pk, term_id, reason in LikelyService.objects.filter(active=True).values_list("pk", "term_id", "reason")
+        if services[pk]
+    }
+
+
+def _infer(profile: dict, labels: list[int], rules: dict[int, tuple[list[int], str]]) -> None:
+    """What a record that lists no service likely offers, from its types then its labels."""
+    if profile.get("s"):
+        return
+    likely: set[int] = set()
+    reasons: list[str] = []
+    for term_id in [*profile.get("t", ()), *sorted(labels)]:
+        rule = rules.get(term_id)
+        if rule is not None:
+            likely.update(rule[0])
+            if rule[1] not in reasons:
+                reasons.append(rule[1])
+    if likely:
+        profile["ls"], profile["lr"] = sorted(likely), reasons
+
+
+def _profiles(place_ids: list[int], rules: dict[int, tuple[list[int], str]]) -> dict[int, dict]:
     """Each place's profile as a dict of sorted lists, read in one query per relation."""
     profiles: dict[int, dict] = {pk: {} for pk in place_ids}
     for key, name in PROFILE_RELATIONS.items():
-        through = Place._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
-        found: dict[int, list[int]] = defaultdict(list)
-        for place_id, term_id in through.objects.filter(place_id__in=place_ids).values_list("place_id", "term_id"):
-            found[place_id].append(term_id)
-        for place_id, ids in found.items():
+        for place_id, ids in _terms_of(name, place_ids).items():
             profiles[place_id][key] = sorted(ids)
+    labels = _terms_of("labels", place_ids) if rules else {}
+    for place_id, profile in profiles.items():
+        _infer(profile, labels.get(place_id, []), rules)
     machines: dict[int, list[list[int]]] = defaultdict(list)
     for place_id, kind_id, verified in Equipment.objects.filter(place_id__in=place_ids).values_list(
         "place_id", "kind_id", "verified"
@@ -147,12 +194,13 @@ def _points(profile: dict, latitude: float, longitude: float) -> list[tuple[floa
 
 def _refresh_now(place_ids: Iterable[int]) -> None:
     ids = sorted(set(place_ids))
+    rules = likely_rules() if ids else {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
-            profiles = _profiles(chunk)
+            profiles = _profiles(chunk, rules)
             rows = Place.objects.filter(pk__in=chunk).values_list("pk", "latitude", "longitude", "status", "profile")
-            points: list[tuple[int, int | None, int, float, float]] = []
+            points: list[tuple[int, int | None, int, float, float, bool]] = []
             changed: list[tuple[str, int]] = []
             for pk, latitude, longitude, status, stored in rows:
                 profile = profiles[pk]
@@ -165,11 +213,14 @@ def _refresh_now(place_ids: Iterable[int]) -> None:
                 for key in INDEXED_KEYS:
                     terms.extend(profile.get(key, ()))
                 terms.extend(kind for kind, _ in profile.get("e", ()))
+                stated = set(terms)
+                likely = [term for term in profile.get("ls", ()) if term not in stated]  # never twice
                 for point_latitude, point_longitude in _points(profile, latitude, longitude):
                     point_band = band(point_longitude)
                     points.extend(
-                        (pk, term, point_band, point_latitude, point_longitude) for term in dict.fromkeys(terms)
+                        (pk, term, point_band, point_latitude, point_longitude, False) for term in dict.fromkeys(terms)
                     )
+                    points.extend((pk, term, point_band, point_latitude, point_longitude, True) for term in likely)
             PlacePoint.objects.filter(place_id__in=chunk).delete()
             # Plain executemany: building model instances was most of the time of a national rebuild.
             quote = connection.ops.quote_name
@@ -177,7 +228,7 @@ def _refresh_now(place_ids: Iterable[int]) -> None:
                 if points:
                     columns = ", ".join(quote(name) for name in POINT_COLUMNS)
                     cursor.executemany(
-                        f"INSERT INTO {quote(PlacePoint._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)",
+                        f"INSERT INTO {quote(PlacePoint._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * 6)})",
                         points,
                     )
                 if changed:

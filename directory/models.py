@@ -74,6 +74,40 @@ def _terms(vocabulary: str) -> dict:
     return {"vocabulary": vocabulary}
 
 
+class LikelyService(models.Model):
+    """What a type of place or a label makes likely that a place offers, when its record lists no service.
+
+    Imported rows rarely list services: a France Services or a médiathèque that says nothing would otherwise
+    "offer nothing". The search and the routing offer such a place for these services, after the places that
+    state them, with "à confirmer : appelez avant" and the reason. A table coordinators edit, not code.
+    """
+
+    term = models.OneToOneField(
+        Term,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"vocabulary__in": [Vocabulary.TYPOLOGY, Vocabulary.LABEL]},
+        verbose_name="type de lieu ou label",
+    )
+    services = models.ManyToManyField(
+        Term, related_name="+", limit_choices_to=_terms(Vocabulary.SERVICE), verbose_name="services probables"
+    )
+    reason = models.CharField(
+        "pourquoi, dit aux usagers",
+        max_length=200,
+        help_text="Une phrase simple, par exemple : « les France Services aident d'ordinaire aux démarches en ligne ».",
+    )
+    active = models.BooleanField("utilisée", default=True)
+
+    class Meta:
+        ordering = ["term__vocabulary", "term__label"]
+        verbose_name = "service probable d'après le type ou le label"
+        verbose_name_plural = "services probables d'après le type ou le label"
+
+    def __str__(self) -> str:
+        return str(self.term)
+
+
 class Operator(models.Model):
     """The organisation that runs one or more places (structure porteuse)."""
 
@@ -400,6 +434,8 @@ class PlacePoint(models.Model):
     band = models.SmallIntegerField()
     latitude = models.FloatField()
     longitude = models.FloatField()
+    # The term is a service the place's type or label makes likely (LikelyService), not one its record states.
+    likely = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

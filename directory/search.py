@@ -8,19 +8,27 @@ loaded.
 """
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from aiguillage.lib import opening_hours
-from aiguillage.lib.text import keywords
 from directory import index
 from directory.index import Profile
-from directory.models import Equipment, Place, PlacePoint, Term, Vocabulary
+from directory.models import (
+    WHEELCHAIR_ACCESS,
+    AccessState,
+    Equipment,
+    LikelyService,
+    Place,
+    PlacePoint,
+    Term,
+    Vocabulary,
+)
+from directory.needs import match_need, understand
 from territory.models import Commune
 
 NEED_VOCABULARIES = (Vocabulary.EQUIPMENT, Vocabulary.SERVICE, Vocabulary.TYPOLOGY)
@@ -30,6 +38,10 @@ FILTERED_RELATIONS = {
     Vocabulary.AUDIENCE: Place.audiences.through,
     Vocabulary.ACCESSIBILITY: Place.accessibility.through,
 }
+# The distances the search offers, and how many places make a result thin enough to offer a wider one.
+RADII = (10, 20, 30, 50, 100)
+THIN_RESULT = 3
+__all__ = ["match_need"]
 
 
 @dataclass
@@ -49,6 +61,24 @@ class Hit:
     distance_km: float | None
     typologies: list[Term] = field(default_factory=list)
     equipment: list[tuple[Term, bool]] = field(default_factory=list)  # (machine kind, confirmed)
+    # The record does not state all that is asked: shown after those that do.
+    to_confirm: bool = False
+    # Found for a service its type or label makes likely (its record lists none): to confirm, and why.
+    likely: bool = False
+    likely_reasons: tuple[str, ...] = ()
+    services_unknown: bool = False
+    # Said yes, said no, or not said; for the filter's accessibility code, else wheelchair access.
+    access: str = AccessState.UNKNOWN
+    access_label: str = ""
+    hours: str = ""  # today's opening, in French ("Ouvert maintenant, ferme à 17 h"), when the hours say
+
+    @property
+    def unconfirmed_equipment(self) -> list[Term]:
+        return [kind for kind, confirmed in self.equipment if not confirmed]
+
+    @property
+    def confirmed_equipment(self) -> list[Term]:
+        return [kind for kind, confirmed in self.equipment if confirmed]
 
 
 @dataclass
@@ -60,6 +90,10 @@ class SearchResult:
     matched_terms: list[Term]
     unmatched_words: list[str]
     nearest_beyond_km: float | None = None
+    # Typos forgiven: (typed, read as).
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    # For an empty or thin result near a commune: (wider distance, how many places it finds).
+    wider: list[tuple[int, int]] = field(default_factory=list)
 
 
 def all_terms() -> list[Term]:
@@ -72,45 +106,6 @@ def forget_terms(**kwargs: object) -> None:
     cache.delete(TERMS_KEY)
 
 
-def _phrase_keywords(term: Term) -> tuple[frozenset[str], ...]:
-    return _phrases(term.label, term.synonyms)
-
-
-@functools.lru_cache(maxsize=4096)
-def _phrases(label: str, synonyms: str) -> tuple[frozenset[str], ...]:
-    """The keyword sets of a term's label and synonyms (the same text always gives the same sets)."""
-    lines = [label, *(line.strip() for line in synonyms.splitlines())]
-    return tuple(frozenset(words) for words in (keywords(line) for line in lines if line) if words)
-
-
-def match_need(need: str, terms: list[Term]) -> tuple[list[Term], list[str]]:
-    """Terms a free-text need names, and the words no term explained.
-
-    A term matches when every significant word of its label or of one of its
-    synonyms is in the need ("imprimante 3D" finds the 3D printer), or when
-    the whole need is the start of one of them ("imprimante").
-    """
-    words = keywords(need)
-    if not words:
-        return [], []
-    wanted = set(words)
-    full: list[Term] = []
-    partial: list[Term] = []
-    explained: set[str] = set()
-    for term in terms:
-        phrases = _phrase_keywords(term)
-        covering = [phrase for phrase in phrases if phrase <= wanted]
-        if covering:
-            full.append(term)
-            for phrase in covering:
-                explained |= phrase
-        elif any(wanted <= phrase for phrase in phrases):
-            partial.append(term)
-    if full:
-        return full, [word for word in words if word not in explained]
-    return partial, [] if partial else words
-
-
 CARD_FIELDS = (
     "pk",
     "name",
@@ -121,6 +116,7 @@ CARD_FIELDS = (
     "latitude",
     "longitude",
     "phone",
+    "opening_hours",
     "profile",
     "commune",
     "commune__name",
@@ -151,9 +147,26 @@ def _filter_ids(query: SearchQuery, terms: list[Term]) -> dict[str, int] | None:
     return chosen
 
 
+def _accessibility_split(chosen: dict[str, int]) -> tuple[dict[str, int], int | None]:
+    """The filters that must hold, and the accessibility code asked for: unknown is not no, only a "no" excludes."""
+    rest = dict(chosen)
+    return rest, rest.pop(Vocabulary.ACCESSIBILITY, None)
+
+
+def _said_no(term_id: int, place_field: str = "pk") -> Exists:
+    rows = Place.accessibility_no.through.objects.filter(term_id=term_id)
+    return Exists(rows.filter(place_id=OuterRef(place_field)))
+
+
 def _everywhere(matched: list[Term], unmatched: list[str], chosen: dict[str, int]) -> QuerySet:
-    """Public places matching the need and the filters, wherever they are (a search without a commune)."""
+    """Public places matching the need and the filters, wherever they are (a search without a commune).
+
+    Each is annotated ``stated``: its record states the need (not only a likely service) and, when the
+    filters ask for an accessibility code, says yes to it.
+    """
     places = Place.objects.public()
+    required, access = _accessibility_split(chosen)
+    stated = Q()
     if matched:
         by_vocabulary: dict[str, list[int]] = {}
         for term in matched:
@@ -161,13 +174,20 @@ def _everywhere(matched: list[Term], unmatched: list[str], chosen: dict[str, int
         condition = Q()
         for vocabulary, ids in by_vocabulary.items():
             condition |= Q(_offering(vocabulary, ids))
-        places = places.filter(condition)
+        likely = PlacePoint.objects.filter(place_id=OuterRef("pk"), likely=True, term_id__in=[t.pk for t in matched])
+        places = places.filter(condition | Q(Exists(likely)))
+        stated &= condition
     else:
         for word in unmatched:
             places = places.filter(search_text__contains=word)
-    for vocabulary, term_id in chosen.items():
+    for vocabulary, term_id in required.items():
         places = places.filter(_offering(vocabulary, [term_id]))
-    return places
+    if access is not None:
+        places = places.exclude(_said_no(access))
+        stated &= Q(_offering(Vocabulary.ACCESSIBILITY, [access]))
+    if not stated:
+        return places.annotate(stated=Value(True, output_field=BooleanField()))
+    return places.annotate(stated=ExpressionWrapper(stated, output_field=BooleanField()))
 
 
 def _near(
@@ -177,8 +197,9 @@ def _near(
     matched: list[Term],
     unmatched: list[str],
     chosen: dict[str, int],
-) -> dict[int, float]:
-    """Great-circle distance (times the road factor) from the commune to each match within radius_km.
+) -> tuple[dict[int, float], set[int]]:
+    """Great-circle distance (times the road factor) from the commune to each match within radius_km, and the
+    matches whose record does not state all that is asked (a likely service, an accessibility not said).
 
     Read from the search index: one index range per longitude band, whatever the size of the
     directory; an itinerant unit is as near as the nearest of its points (its base or a stop).
@@ -196,14 +217,26 @@ def _near(
         points = points.filter(term__isnull=True)
         for word in unmatched:
             points = points.filter(place__search_text__contains=word)
-    for vocabulary, term_id in chosen.items():
+    required, access = _accessibility_split(chosen)
+    for vocabulary, term_id in required.items():
         points = points.filter(_offering(vocabulary, [term_id], "place_id"))
+    columns = ["place_id", "latitude", "longitude", "likely"]
+    if access is not None:
+        points = points.exclude(_said_no(access, "place_id")).annotate(
+            said_yes=_offering(Vocabulary.ACCESSIBILITY, [access], "place_id")
+        )
+        columns.append("said_yes")
     distances: dict[int, float] = {}
-    for pk, latitude, longitude in points.order_by().values_list("place_id", "latitude", "longitude"):
+    stated: set[int] = set()
+    for pk, latitude, longitude, likely, *said_yes in points.order_by().values_list(*columns):
         km = area.distance(latitude, longitude)
-        if km is not None and km < distances.get(pk, float("inf")):
+        if km is None:
+            continue
+        if km < distances.get(pk, float("inf")):
             distances[pk] = km
-    return distances
+        if not likely and (not said_yes or said_yes[0]):
+            stated.add(pk)
+    return distances, set(distances) - stated
 
 
 def _by_ids(ids: list[int], *fields: str) -> list[tuple]:
@@ -213,15 +246,19 @@ def _by_ids(ids: list[int], *fields: str) -> list[tuple]:
     return rows
 
 
-def _distance_page(ids: list[int], distances: dict[int, float], start: int, size: int) -> list[int]:
-    """One page of ids in the order (distance to the tenth of a km, name, id).
+def _distance_page(
+    ids: list[int], distances: dict[int, float], start: int, size: int, later: set[int] | None = None
+) -> list[int]:
+    """One page of ids in the order (stated first, distance to the tenth of a km, name, id).
 
+    ``later`` holds the places whose record does not state all that is asked: they come after the others.
     Names only decide between places at the same rounded distance: they are read for the page's
     distances alone, not for the thousands of places around a city.
     """
     if start >= len(ids):
         return []
-    rounded = {pk: round(distances[pk], 1) for pk in ids}
+    later = later or set()
+    rounded = {pk: (pk in later, round(distances[pk], 1)) for pk in ids}
     by_distance = sorted(ids, key=lambda pk: (rounded[pk], pk))
     end = min(start + size, len(ids))
     low, high = rounded[by_distance[start]], rounded[by_distance[end - 1]]
@@ -242,15 +279,51 @@ def _open_now(ids: list[int], now: dt.datetime) -> set[int]:
     }
 
 
-def _cards(hits: list[Hit], terms: list[Term]) -> None:
-    """What a result card shows besides the place's own fields, from its profile (no query)."""
+def _cards(
+    hits: list[Hit], terms: list[Term], *, now: dt.datetime, matched: list[Term], access_code: str | None
+) -> None:
+    """What a result card shows besides the place's own fields, from its profile and hours (no query)."""
     by_id = {term.pk: term for term in terms}
+    code = access_code or WHEELCHAIR_ACCESS
+    access_term = next((t for t in terms if t.vocabulary == Vocabulary.ACCESSIBILITY and t.code == code), None)
+    wanted = {term.pk for term in matched}
     for hit in hits:
-        profile = Profile.load(hit.place.profile)
+        place = hit.place
+        profile = Profile.load(place.profile)
         hit.typologies = [by_id[pk] for pk in profile.typologies if pk in by_id]
         machines = [(by_id[kind], confirmed) for kind, confirmed in profile.equipment if kind in by_id]
         machines.sort(key=lambda item: (item[0].position, item[0].label))
         hit.equipment = machines
+        hit.services_unknown = not profile.services
+        if hit.to_confirm and not wanted.isdisjoint(profile.likely_services):
+            stated = {*profile.typologies, *(kind for kind, _ in profile.equipment)}
+            hit.likely = wanted.isdisjoint(stated)
+            hit.likely_reasons = profile.likely_reasons if hit.likely else ()
+        if access_term is not None:
+            hit.access_label = access_term.label
+            if access_term.pk in profile.accessibility:
+                hit.access = AccessState.YES
+            elif access_term.pk in profile.accessibility_no:
+                hit.access = AccessState.NO
+        if place.opening_hours and place.status == "open":
+            zone = opening_hours.place_timezone(place.commune.code)
+            status = opening_hours.status_at(place.opening_hours, now, timezone=zone)
+            hit.hours = status.text if status else ""
+
+
+def _wider(
+    commune: Commune, radius: float, *, matched: list[Term], unmatched: list[str], chosen: dict[str, int]
+) -> tuple[list[tuple[int, int]], float | None]:
+    """How many places each wider distance offered would find, and how far the nearest match is (one read)."""
+    widest = float(max(RADII))
+    distances, _ = _near(commune, widest, matched=matched, unmatched=unmatched, chosen=chosen)
+    wider = [(km, sum(1 for d in distances.values() if d <= km)) for km in RADII if km > radius]
+    nearest = min(distances.values()) if distances else None
+    if nearest is None:
+        # Say how far the nearest match is, rather than a bare "nothing".
+        farther, _ = _near(commune, 400.0, matched=matched, unmatched=unmatched, chosen=chosen)
+        nearest = min(farther.values()) if farther else None
+    return [(km, count) for km, count in wider if count], nearest
 
 
 def _load(ids: list[int], detail: bool) -> dict[int, Place]:
@@ -272,34 +345,35 @@ def search(
     page_size = page_size or settings.SEARCH_PAGE_SIZE
     now = timezone.localtime(query.now or timezone.now())
     need_terms = [term for term in terms if term.vocabulary in NEED_VOCABULARIES]
-    matched, unmatched = match_need(query.need, need_terms)
+    understood = understand(query.need, need_terms)
+    matched, unmatched = understood.terms, understood.unmatched
     chosen = _filter_ids(query, terms)
 
     nearest_beyond = None
+    wider: list[tuple[int, int]] = []
     distances: dict[int, float] | None = None
+    later: set[int] = set()
     if chosen is None:
         ordered: list[int] | None = []
     elif query.commune is not None:
         radius = float(query.radius_km or settings.SEARCH_DEFAULT_RADIUS_KM)
-        distances = _near(query.commune, radius, matched=matched, unmatched=unmatched, chosen=chosen)
-        if not distances:
-            # Say how far the nearest match is, rather than a bare "nothing": widen step by step.
-            for wider_radius in (radius * 2, radius * 4, 400.0):
-                wider = _near(query.commune, wider_radius, matched=matched, unmatched=unmatched, chosen=chosen)
-                if wider:
-                    nearest_beyond = min(wider.values())
-                    break
+        distances, later = _near(query.commune, radius, matched=matched, unmatched=unmatched, chosen=chosen)
         ordered = list(distances)
         if query.open_now:
             open_ids = _open_now(ordered, now)
             ordered = [pk for pk in ordered if pk in open_ids]
+        if len(ordered) < THIN_RESULT:
+            wider, nearest_beyond = _wider(query.commune, radius, matched=matched, unmatched=unmatched, chosen=chosen)
+            if ordered:
+                nearest_beyond = None
     else:
         places = _everywhere(matched, unmatched, chosen)
         if query.open_now:
-            candidates = list(places.order_by().values_list("pk", flat=True))
-            open_ids = _open_now(candidates, now)
+            rows = list(places.order_by().values_list("pk", "stated"))
+            open_ids = _open_now([pk for pk, _ in rows], now)
+            later = {pk for pk, stated in rows if not stated}
             names = dict(_by_ids(sorted(open_ids), "pk", "name"))
-            ordered = sorted(open_ids, key=lambda pk: (names[pk], pk))
+            ordered = sorted(open_ids, key=lambda pk: (pk in later, names[pk], pk))
         else:
             ordered = None
 
@@ -311,14 +385,20 @@ def search(
     page = min(max(1, query.page), page_count)
     start = (page - 1) * page_size
     if ordered is None:
-        page_ids = list(places.order_by("name", "pk").values_list("pk", flat=True)[start : start + page_size])
+        rows = list(places.order_by("-stated", "name", "pk").values_list("pk", "stated")[start : start + page_size])
+        page_ids = [pk for pk, _ in rows]
+        later = {pk for pk, stated in rows if not stated}
     elif distances is not None:
-        page_ids = _distance_page(ordered, distances, start, page_size)
+        page_ids = _distance_page(ordered, distances, start, page_size, later)
     else:
         page_ids = ordered[start : start + page_size]
     loaded = _load(page_ids, detail)
-    hits = [Hit(loaded[pk], distances.get(pk) if distances is not None else None) for pk in page_ids if pk in loaded]
-    _cards(hits, terms)
+    hits = [
+        Hit(loaded[pk], distances.get(pk) if distances is not None else None, to_confirm=pk in later)
+        for pk in page_ids
+        if pk in loaded
+    ]
+    _cards(hits, terms, now=now, matched=matched, access_code=query.filters.get(Vocabulary.ACCESSIBILITY))
     return SearchResult(
         hits=hits,
         total=total,
@@ -327,4 +407,34 @@ def search(
         matched_terms=matched,
         unmatched_words=unmatched,
         nearest_beyond_km=nearest_beyond,
+        corrections=understood.corrections,
+        wider=wider,
     )
+
+
+def related_typologies(matched: list[Term], terms: list[Term], limit: int = 2) -> list[Term]:
+    """Types of place that often answer these needs, for a result with few places: those whose type makes the
+    services likely (the likely-service table), and the commonest types of the places that have the machines."""
+    by_id = {term.pk: term for term in terms}
+    services = [term.pk for term in matched if term.vocabulary == Vocabulary.SERVICE]
+    machines = [term.pk for term in matched if term.vocabulary == Vocabulary.EQUIPMENT]
+    found: dict[int, int] = {}
+    if services:
+        rows = LikelyService.objects.filter(
+            active=True, services__in=services, term__vocabulary=Vocabulary.TYPOLOGY
+        ).values_list("term_id", flat=True)
+        for term_id in rows:
+            found[term_id] = found.get(term_id, 0) + 1
+    if machines:
+        owners = Equipment.objects.filter(kind_id__in=machines).values("place_id")
+        rows = (
+            Place.typologies.through.objects.filter(place_id__in=owners)
+            .values("term_id")
+            .annotate(count=Count("place_id", distinct=True))
+            .order_by("-count", "term_id")[: limit * 2]
+        )
+        for row in rows:
+            found[row["term_id"]] = found.get(row["term_id"], 0) + row["count"]
+    already = {term.pk for term in matched}
+    ranked = sorted((pk for pk in found if pk not in already and pk in by_id), key=lambda pk: (-found[pk], pk))
+    return [by_id[pk] for pk in ranked[:limit]]

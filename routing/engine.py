@@ -4,7 +4,9 @@ Hard rules, never traded against a score:
 
 - only places whose status is "open" are suggested: neither "closed" nor "temporarily_closed" (nor a status this
   module does not know);
-- a place must offer at least one service or equipment (confirmed or not) that a need calls for;
+- a place must offer at least one service or equipment (confirmed or not) that a need calls for. A record that lists
+  no service may carry the services its type or label makes likely (``Candidate.likely_services``): they count, less
+  than stated ones, and such a place comes after every place that states what is needed ("à confirmer");
 - the place accepts the requester's audience. A place that lists no audience at all accepts everyone, but scores
   lower and says "public accueilli non précisé": most imported records say nothing, and hiding them would empty the
   map of the rural places that need it most;
@@ -76,10 +78,14 @@ class Candidate:
     verified: bool = False
     days_since_update: int | None = None
     accessibility_no: frozenset[str] = frozenset()
+    # Services the place's type or label makes likely (its record lists none), and why, in French.
+    likely_services: frozenset[str] = frozenset()
+    likely_reasons: tuple[str, ...] = ()
 
     def offers(self, services: frozenset[str], equipment: frozenset[str]) -> bool:
         return not (
             services.isdisjoint(self.services)
+            and services.isdisjoint(self.likely_services)
             and equipment.isdisjoint(self.equipment)
             and equipment.isdisjoint(self.unverified_equipment)
         )
@@ -108,6 +114,8 @@ class RoutingSettings:
     weight_freshness: float = 0.15
     # What a need covered only by equipment the place has not confirmed is worth, against 1 for a confirmed one.
     unconfirmed_equipment_factor: float = 0.6
+    # What a need covered only by a service the place's type makes likely is worth, against 1 for a stated one.
+    likely_service_factor: float = 0.5
     # The proximity score of a remote service, between 0 (at the maximum distance) and 1 (next door).
     remote_proximity: float = 0.5
     unknown_audience_penalty: float = 0.1
@@ -127,7 +135,7 @@ class Suggestion:
     # None for a remote service: distance does not apply.
     distance_km: float | None
     reasons: tuple[str, ...]
-    # The record does not state something the request needs (accessibility): to check with the place first.
+    # The record does not state something the request needs (a service, accessibility): to check with the place.
     to_confirm: bool = False
 
 
@@ -214,6 +222,7 @@ class _Scored(NamedTuple):
     distance_km: float | None
     stop: Stop | None
     unstated: frozenset[str]
+    guessed: bool  # some need is covered only by a likely service
 
 
 class _Reach:
@@ -285,18 +294,22 @@ def route(
     proximity_per_km = 1.0 / reach_km if reach_km > 0 else 0.0
     remote_proximity = settings.remote_proximity
     # Sort keys first, then what the suggestion needs; the position makes every key unique.
-    ranked: list[tuple[bool, float, float, str, int, int, Candidate, float | None, Stop | None, frozenset[str]]] = []
+    ranked: list[
+        tuple[bool, float, float, str, int, int, Candidate, float | None, Stop | None, frozenset[str], bool]
+    ] = []
+    likely_factor = settings.likely_service_factor
     for candidate in candidates:
         if candidate.status != OPEN:
             continue
         offered_services, offered_equipment = candidate.services, candidate.equipment
         if production and PRODUCTION_RUN not in offered_services:
             continue
-        unverified = candidate.unverified_equipment
+        unverified, likely = candidate.unverified_equipment, candidate.likely_services
         if (
             services.isdisjoint(offered_services)
             and equipment.isdisjoint(offered_equipment)
             and equipment.isdisjoint(unverified)
+            and services.isdisjoint(likely)
         ):
             continue
         audiences = candidate.audiences
@@ -323,36 +336,29 @@ def route(
             distance = distance_key
             proximity = 1.0 - distance_key * proximity_per_km if reach_km > 0 else 1.0
         fit = 0.0
+        guessed = False
         for need_services, need_equipment in needs:
             if not need_services.isdisjoint(offered_services) or not need_equipment.isdisjoint(offered_equipment):
                 fit += 1.0
             elif not need_equipment.isdisjoint(unverified):
                 fit += unconfirmed
+            elif not need_services.isdisjoint(likely):
+                fit += likely_factor
+                guessed = True
         days = candidate.days_since_update
         freshness = 0.0 if days is None else _freshness(days, candidate.verified, settings)
         score = weight_fit * fit + weight_distance * proximity + weight_freshness * freshness
         if not audiences:
             score -= penalty
-        to_confirm = bool(unstated)
-        ranked.append(
-            (
-                to_confirm,
-                -score,
-                distance_key,
-                candidate.name,
-                candidate.id,
-                len(ranked),
-                candidate,
-                distance,
-                stop,
-                unstated,
-            )
-        )
+        to_confirm = bool(unstated) or guessed
+        entry = (to_confirm, -score, distance_key, candidate.name, candidate.id, len(ranked))
+        ranked.append((*entry, candidate, distance, stop, unstated, guessed))
 
     if not ranked:
         return RoutingResult((), unmet=True, message=labels.unmet_message(reach_km))
     best = [
-        _Scored(entry[6], -entry[1], entry[7], entry[8], entry[9]) for entry in heapq.nsmallest(request.limit, ranked)
+        _Scored(entry[6], -entry[1], entry[7], entry[8], entry[9], entry[10])
+        for entry in heapq.nsmallest(request.limit, ranked)
     ]
     suggestions = tuple(
         Suggestion(
@@ -360,7 +366,7 @@ def route(
             item.score,
             item.distance_km,
             _reasons(item, request, production, settings),
-            to_confirm=bool(item.unstated),
+            to_confirm=bool(item.unstated) or item.guessed,
         )
         for item in best
     )
@@ -391,6 +397,13 @@ def _reasons(item: _Scored, request: RoutingRequest, production: bool, settings:
             reasons.append(labels.equipment_reason(code, names, confirmed=False))
         for code in sorted(need.services & candidate.services):
             reasons.append(labels.service_reason(code, names))
+        if not need.services & candidate.services and not need.equipment & (
+            candidate.equipment | candidate.unverified_equipment
+        ):
+            for code in sorted(need.services & candidate.likely_services):
+                reasons.append(labels.likely_service_reason(code, names))
+    if item.guessed:
+        reasons.extend(labels.likely_why(reason) for reason in candidate.likely_reasons)
     if production:
         reasons.append(labels.service_reason(PRODUCTION_RUN, names))
     if candidate.audiences:

@@ -77,6 +77,18 @@ def service_reason(code: str, labels: Mapping[str, str]) -> str:
     return SERVICE_REASONS.get(code) or f"propose le service « {labels.get(code, code)} »"
 
 
+TO_CONFIRM_CALL = "à confirmer : appelez avant"
+
+
+def likely_service_reason(code: str, labels: Mapping[str, str]) -> str:
+    """A service the record does not list, but that the place's type or label makes likely."""
+    return f"probablement : {service_reason(code, labels)} ({TO_CONFIRM_CALL})"
+
+
+def likely_why(reason: str) -> str:
+    return f"services non renseignés : {reason}"
+
+
 def audience_reason(code: str, labels: Mapping[str, str]) -> str:
     return AUDIENCE_REASONS.get(code) or f"accueille : {labels.get(code, code)}"
 

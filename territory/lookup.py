@@ -1,10 +1,13 @@
-"""Forgiving commune look-up: accents, case, hyphens, "St"/"Ste", postcodes."""
+"""Forgiving commune look-up: accents, case, hyphens, "St"/"Ste", postcodes, a typo or two."""
 
+import math
 import re
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from aiguillage.lib.fuzzy import near_matches, typo_allowance
+from aiguillage.lib.geo import haversine_km
 from aiguillage.lib.text import normalize_name
 from territory.models import Commune
 
@@ -56,7 +59,36 @@ def find_communes(query: str, limit: int = 10) -> list[Commune]:
             output_field=IntegerField(),
         ),
     ).order_by("exactness", "served", "-population", "code")
-    return list(ranked[:limit])
+    found = list(ranked[:limit])
+    return found or _with_typos(name, departement, limit)
+
+
+def _with_typos(name: str, departement: str | None, limit: int) -> list[Commune]:
+    """Communes a typo or two away from ``name`` ("lusy" is Luzy), served territory first, then the most populated.
+
+    Read among the communes whose name starts with the same letter and is about as long (a typo on the first
+    letter is rare): a few hundred names, not the whole country.
+    """
+    allowance = typo_allowance(len(name))
+    if not allowance:
+        return []
+    rows = Commune.objects.filter(search_name__startswith=name[0])
+    if departement:
+        rows = rows.filter(departement__code=departement)
+    served = set(settings.TERRITORY_DEPARTEMENTS)
+    candidates = sorted(
+        (
+            (departement_code not in served, -population, code, pk, search_name)
+            for pk, code, search_name, departement_code, population in rows.values_list(
+                "pk", "code", "search_name", "departement__code", "population"
+            )
+            if abs(len(search_name) - len(name)) <= allowance
+        )
+    )
+    matches = near_matches(name, [candidate[4] for candidate in candidates], limit=limit)
+    ids = [candidates[index][3] for index, _ in matches]
+    by_id = Commune.objects.select_related("departement", "epci").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _served_first(communes: list[Commune]) -> list[Commune]:
@@ -65,8 +97,36 @@ def _served_first(communes: list[Commune]) -> list[Commune]:
 
 
 def resolve_commune(query: str) -> tuple[Commune | None, list[Commune]]:
-    """The commune a user most likely meant, and the other candidates to offer."""
+    """The commune a user most likely meant, and the others worth offering ("Vous pensiez à …").
+
+    Worth offering: another commune of the same name anywhere, or a candidate in the served territory or in
+    the chosen commune's département; not every commune of France whose name starts the same way.
+    """
     found = find_communes(query)
     if not found:
         return None, []
-    return found[0], found[1:]
+    best, served = found[0], set(settings.TERRITORY_DEPARTEMENTS)
+    others = [
+        commune
+        for commune in found[1:]
+        if commune.search_name == best.search_name
+        or commune.departement.code in served
+        or commune.departement_id == best.departement_id
+    ]
+    return best, sorted(others, key=lambda commune: commune.departement.code not in served)
+
+
+def nearest_commune(latitude: float, longitude: float) -> Commune | None:
+    """The commune whose centre is nearest to a point (where "autour de moi" puts a person), within 50 km."""
+    for degrees in (0.1, 0.25, 0.5):
+        spread = degrees / max(math.cos(math.radians(latitude)), 0.1)
+        rows = list(
+            Commune.objects.filter(
+                latitude__range=(latitude - degrees, latitude + degrees),
+                longitude__range=(longitude - spread, longitude + spread),
+            ).values_list("pk", "latitude", "longitude")
+        )
+        if rows:
+            pk = min(rows, key=lambda row: (haversine_km(latitude, longitude, row[1], row[2]), row[0]))[0]
+            return Commune.objects.select_related("departement").get(pk=pk)
+    return None

@@ -12,8 +12,8 @@ from directory.access import can_edit_place
 from directory.forms import SearchForm
 from directory.importers.licences import attribution, licence_url
 from directory.models import WHEELCHAIR_ACCESS, AccessState, Place, PlaceStatus
-from directory.search import SearchQuery, SearchResult, all_terms, search
-from territory.lookup import resolve_commune
+from directory.search import THIN_RESULT, SearchQuery, SearchResult, all_terms, related_typologies, search
+from territory.lookup import nearest_commune, resolve_commune
 from territory.models import Commune
 
 USED_TYPOLOGIES_KEY = "directory:used-typologies"
@@ -53,8 +53,12 @@ def _search_context(request: HttpRequest, *, detail: bool = False) -> tuple[dict
         commune, others = chosen, []
     elif data["commune"]:
         commune, others = None, []
+    elif data["ou"]:
+        commune, others = resolve_commune(data["ou"])
+    elif data["lat"] is not None and data["lon"] is not None:
+        commune, others = nearest_commune(data["lat"], data["lon"]), []
     else:
-        commune, others = resolve_commune(data["ou"]) if data["ou"] else (None, [])
+        commune, others = None, []
     unknown = (bool(data["ou"]) or bool(data["commune"])) and commune is None
     context.update(commune=commune, other_communes=others, commune_unknown=unknown)
     query = SearchQuery(
@@ -69,18 +73,49 @@ def _search_context(request: HttpRequest, *, detail: bool = False) -> tuple[dict
     context["result"] = result
     context["radius_km"] = data["rayon"] or settings.SEARCH_DEFAULT_RADIUS_KM
     params = params.copy()
-    params.pop("page", None)
+    for name in ("page", "lat", "lon"):
+        params.pop(name, None)
     elsewhere = params.copy()
     for name in ("ou", "commune"):
         elsewhere.pop(name, None)
     context["elsewhere_query"] = elsewhere.urlencode()
     if commune is not None:
         params["commune"] = commune.code
+        if not params.get("ou"):
+            params["ou"] = commune.name
     context["query_string"] = params.urlencode()
+    context.update(_next_steps(params, data, commune, result, terms))
     context["filters_active"] = any(
         data.get(name) for name in ("type", "service", "equipement", "public", "accessibilite", "ouvert")
     )
     return context, 200
+
+
+def _next_steps(params: QueryDict, data: dict, commune: Commune | None, result: SearchResult, terms: list) -> dict:
+    """What an empty or thin result offers: a wider distance, a related need, a request for help pre-filled."""
+    wider = params.copy()
+    wider.pop("rayon", None)
+    help_params = QueryDict(mutable=True)
+    if data["q"]:
+        help_params["besoin"] = data["q"]
+    if commune is not None:
+        help_params["commune"] = commune.name
+    elif data["ou"]:
+        help_params["commune"] = data["ou"]
+    related = []
+    if result.total < THIN_RESULT:
+        for typology in related_typologies(result.matched_terms, terms):
+            link = params.copy()
+            for name in ("q", "type"):
+                link.pop(name, None)
+            link["type"] = typology.code
+            related.append({"query": link.urlencode(), "text": f"Chercher un lieu de type « {typology.label} »"})
+    return {
+        "thin_result": THIN_RESULT,
+        "wider_query": wider.urlencode(),
+        "help_query": help_params.urlencode(),
+        "related_needs": related,
+    }
 
 
 def _public_count() -> int:

@@ -72,7 +72,11 @@ def test_filters_narrow_the_results(db):
     make_place(name="Pro", audiences=("professional",), accessibility=("wheelchair_access",), typologies=("FABLAB",))
     make_place(name="Particuliers", audiences=("individual",), typologies=("BIB",))
     assert _search(filters={"audience": "professional"}) == ["Pro"]
-    assert _search(filters={"accessibility": "wheelchair_access"}) == ["Pro"]
+    # Unknown is not no: a place that says nothing comes after those that say yes; one that says no is left out.
+    make_place(name="À l'étage", accessibility_no=("wheelchair_access",))
+    assert _search(filters={"accessibility": "wheelchair_access"}) == ["Pro", "Particuliers"]
+    hits = search(SearchQuery(filters={"accessibility": "wheelchair_access"})).hits
+    assert [(hit.access, hit.to_confirm) for hit in hits] == [("yes", False), ("unknown", True)]
     assert _search(filters={"typology": "BIB"}) == ["Particuliers"]
     assert _search(filters={"typology": "nonexistent"}) == []
 
