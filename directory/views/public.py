@@ -1,16 +1,19 @@
 from zoneinfo import ZoneInfo
 
+import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from aiguillage.lib import opening_hours
 from directory.access import can_edit_place
 from directory.forms import SearchForm
 from directory.importers.licences import attribution, licence_url
+from directory.index import Profile
 from directory.models import WHEELCHAIR_ACCESS, AccessState, Place, PlaceStatus
 from directory.search import THIN_RESULT, SearchQuery, SearchResult, all_terms, related_typologies, search
 from territory.lookup import nearest_commune, resolve_commune
@@ -218,5 +221,24 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
             "geo": f"geo:{place.latitude:.5f},{place.longitude:.5f}",
         },
         "can_edit": can_edit_place(request.user, place),
+        "likely": _likely_offer(place),
+        "qr_code": _qr_code(settings.SITE_URL + place.get_absolute_url()),
     }
     return render(request, "directory/place.html", context)
+
+
+def _likely_offer(place: Place) -> dict | None:
+    """What the place's type or label makes likely, when its record lists no service (shown "à confirmer")."""
+    profile = Profile.load(place.profile)
+    if not profile.likely_services:
+        return None
+    by_id = {term.pk: term for term in all_terms()}
+    services = [by_id[pk] for pk in profile.likely_services if pk in by_id]
+    return {"services": sorted(services, key=lambda term: term.position), "reasons": profile.likely_reasons}
+
+
+def _qr_code(url: str) -> SafeString:
+    """The place page's address as a QR code, in SVG (no image to fetch), for a mediator who hands it over."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=2, svgclass="qr-code", lineclass=None, omitsize=True, title=None)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="Code QR de l\'adresse de cette fiche" ', 1))

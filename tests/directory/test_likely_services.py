@@ -85,3 +85,17 @@ def test_the_table_is_data_a_coordinator_edits_and_the_index_follows(db):
     rule.save()
     assert search(SearchQuery(need="tablette", commune=luzy)).hits == []
     assert index.is_consistent()
+
+
+def test_the_place_page_says_services_are_not_stated_shows_the_likely_ones_and_a_qr_code(client, db):
+    place = make_place(name="France Services de Luzy", commune=LUZY, typologies=("RFS",))
+    response = client.get(place.get_absolute_url())
+    page = _text(response)
+    assert "Services non renseignés : la fiche ne dit pas encore ce que propose le lieu." in page
+    assert "Probablement, car les France Services aident d'ordinaire aux démarches en ligne" in page
+    assert "À confirmer : appelez avant." in page
+    assert "Aide aux démarches administratives (probable)" in page
+    content = response.content.decode()
+    assert '<svg role="img" aria-label="Code QR' in content and "<path" in content
+    assert 'id="print-page" hidden' in content
+    assert "style=" not in content
