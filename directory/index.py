@@ -9,7 +9,7 @@ Two things per place:
   itinerant unit), once for the place itself and once per need term it answers (typology, service,
   machine). A search for a need near a commune then reads one index range per longitude band.
 
-A place whose record lists no service gets the services its types and labels make likely
+A place gets the services its types and labels make likely that its record does not list
 (``LikelyService``, a table coordinators edit): in its profile apart from the stated ones ("ls", with
 the reasons in "lr"), and as points flagged ``likely``, so that searches and routing offer it after the
 places that state the service.
@@ -141,15 +141,18 @@ def likely_rules() -> dict[int, tuple[list[int], str]]:
 
 
 def _infer(profile: dict, labels: list[int], rules: dict[int, tuple[list[int], str]]) -> None:
-    """What a record that lists no service likely offers, from its types then its labels."""
-    if profile.get("s"):
-        return
+    """What a record likely offers beyond the services it lists, from its types then its labels.
+
+    Imported rows list little (a France Services often only "démarches administratives"): a service the
+    record does not list is not a service the place refuses.
+    """
+    stated = set(profile.get("s", ()))
     likely: set[int] = set()
     reasons: list[str] = []
     for term_id in [*profile.get("t", ()), *sorted(labels)]:
         rule = rules.get(term_id)
-        if rule is not None:
-            likely.update(rule[0])
+        if rule is not None and not stated.issuperset(rule[0]):
+            likely.update(set(rule[0]) - stated)
             if rule[1] not in reasons:
                 reasons.append(rule[1])
     if likely:

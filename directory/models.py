@@ -75,11 +75,12 @@ def _terms(vocabulary: str) -> dict:
 
 
 class LikelyService(models.Model):
-    """What a type of place or a label makes likely that a place offers, when its record lists no service.
+    """What a type of place or a label makes likely that a place offers, when its record does not list it.
 
-    Imported rows rarely list services: a France Services or a médiathèque that says nothing would otherwise
-    "offer nothing". The search and the routing offer such a place for these services, after the places that
-    state them, with "à confirmer : appelez avant" and the reason. A table coordinators edit, not code.
+    Imported rows rarely list services: a France Services or a médiathèque that says nothing (or only
+    "démarches administratives") would otherwise "offer nothing" for everyday digital help. The search
+    and the routing offer such a place for these services, after the places that state them, with
+    "à confirmer : appelez avant" and the reason. A table coordinators edit, not code.
     """
 
     term = models.OneToOneField(

@@ -86,7 +86,7 @@ def likely_service_reason(code: str, labels: Mapping[str, str]) -> str:
 
 
 def likely_why(reason: str) -> str:
-    return f"services non renseignés : {reason}"
+    return f"non indiqué sur la fiche : {reason}"
 
 
 def audience_reason(code: str, labels: Mapping[str, str]) -> str:

@@ -48,9 +48,16 @@ def test_everyday_words_reach_the_general_help_the_types_make_likely(db):
     assert search(SearchQuery(need="broderie", commune=luzy)).hits == []
 
 
-def test_a_place_that_lists_services_gets_no_guess(db):
-    make_place(name="France Services", commune=LUZY, typologies=("RFS",), services=("job_insertion",))
-    assert search(SearchQuery(need="tablette", commune=Commune.objects.get(code=LUZY))).hits == []
+def test_a_place_that_lists_some_services_is_guessed_only_what_it_does_not_list(db):
+    place = make_place(name="MFS Luzy", commune=LUZY, typologies=("RFS",), services=("admin_procedures",))
+    luzy = Commune.objects.get(code=LUZY)
+    (hit,) = search(SearchQuery(need="tablette", commune=luzy)).hits
+    assert hit.place == place and hit.likely and not hit.services_unknown
+    # What the record states is stated: no "à confirmer" for it.
+    (hit,) = search(SearchQuery(need="démarches en ligne", commune=luzy)).hits
+    assert not hit.likely and not hit.to_confirm
+    make_place(name="Club de foot", commune=LUZY, typologies=("ASSO",), services=("digital_leisure",))
+    assert [hit.place.name for hit in search(SearchQuery(need="tablette", commune=luzy)).hits] == ["MFS Luzy"]
 
 
 def test_the_routing_offers_the_likely_place_after_the_stated_one_with_the_reason(db):
@@ -65,7 +72,7 @@ def test_the_routing_offers_the_likely_place_after_the_stated_one_with_the_reaso
     assert guessed.to_confirm and not result.suggestions[0].to_confirm
     assert "probablement : aide à utiliser le numérique au quotidien (à confirmer : appelez avant)" in guessed.reasons
     assert (
-        "services non renseignés : les France Services aident d'ordinaire aux démarches en ligne et à l'usage "
+        "non indiqué sur la fiche : les France Services aident d'ordinaire aux démarches en ligne et à l'usage "
         "du numérique" in guessed.reasons
     )
     assert not result.unmet
