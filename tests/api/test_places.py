@@ -284,6 +284,8 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(client):
     client.get(PLACES)  # the vocabulary is read once, then kept a minute: compare warm requests
     small = [queries({"page_size": "2"}), queries({"q": "imprimante 3D", "commune": NEVERS, "page_size": "2"})]
     add_places(97)
+    # Warm again: on a loaded machine, adding the places can outlast the minute the vocabularies are kept.
+    client.get(PLACES, {"q": "imprimante 3D", "commune": NEVERS})
     large = [queries({"page_size": "100"}), queries({"q": "imprimante 3D", "commune": NEVERS, "page_size": "100"})]
 
     assert small == large
