@@ -45,7 +45,7 @@ test: venv vendor
 quality: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy aiguillage/lib routing funding_match
+	$(VENV)/bin/mypy aiguillage/lib routing funding_match coverage_solver
 	DEBUG=false SECRET_KEY=quality-check-key $(PY) manage.py makemigrations --check --dry-run
 
 bench: venv
