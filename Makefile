@@ -35,6 +35,7 @@ vendor: $(VENDOR)/.installed
 setup: venv vendor
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_outlines --si-manquants
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from territory.models import Commune, Departement, Epci
+from territory.models import Commune, CommuneOutline, Departement, Epci
 
 
 @admin.register(Departement)
@@ -24,3 +24,12 @@ class CommuneAdmin(admin.ModelAdmin):
     list_select_related = ["departement", "epci"]
     readonly_fields = ["search_name"]
     autocomplete_fields = ["epci"]
+
+
+@admin.register(CommuneOutline)
+class CommuneOutlineAdmin(admin.ModelAdmin):
+    list_display = ["commune", "tolerance", "updated_at"]
+    search_fields = ["commune__name", "commune__code"]
+    list_select_related = ["commune"]
+    raw_id_fields = ["commune"]
+    readonly_fields = ["geometry", "tolerance", "updated_at"]

@@ -2,7 +2,8 @@
 
 The package ships its tables as LZMA-compressed CSV files; we read them
 directly (its own models need GeoDjango). Geometries are hex WKB: we take the
-mairie's point, else the centroid of the commune's largest polygon.
+mairie's point, else the centroid of the commune's largest polygon. The outlines of the served territory's
+communes are simplified and stored too, for the observatory's maps (territory/outlines.py).
 """
 
 import csv
@@ -10,15 +11,17 @@ import lzma
 import math
 import struct
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from aiguillage.lib.text import normalize_name
 from territory.models import Commune, Departement, Epci
+from territory.outlines import DEFAULT_TOLERANCE, simplify_outlines, store_outlines
 
 NULL = "\\N"
 KEPT_COMMUNE_TYPES = {"COM"}
@@ -30,6 +33,7 @@ class LoadReport:
     epcis: int = 0
     communes: int = 0
     without_point: int = 0
+    outlines: int = 0
 
 
 def data_dir() -> Path:
@@ -123,9 +127,15 @@ def polygon_centroid(hex_wkb: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-def load_territory(directory: Path | None = None) -> LoadReport:
-    """Create or update every département, EPCI and commune. Idempotent."""
+def load_territory(directory: Path | None = None, *, outline_departements: Collection[str] | None = None) -> LoadReport:
+    """Create or update every département, EPCI and commune, and the outlines of the served ones. Idempotent.
+
+    ``outline_departements``: whose communes get an outline (default: the served territory's départements).
+    """
     report = LoadReport()
+    if outline_departements is None:
+        outline_departements = settings.TERRITORY_DEPARTEMENTS
+    geometries: dict[str, str] = {}
     departement_codes = {row["id"]: (row["code"], row["nom"]) for row in read_table("departements", directory)}
     epci_rows = {row["id"]: row for row in read_table("epci", directory)}
     postcode_by_id = {row["id"]: row["code"] for row in read_table("codes_postaux", directory)}
@@ -163,6 +173,8 @@ def load_territory(directory: Path | None = None) -> LoadReport:
             departement = departement_codes.get(_value(row, "departement_id"))
             if departement is None:
                 continue
+            if departement[0] in outline_departements:
+                geometries[row["code"]] = _value(row, "geometry")
             epci_row = epci_rows.get(_value(row, "epci_id"))
             population = _value(row, "population_municipale")
             communes.append(
@@ -195,4 +207,19 @@ def load_territory(directory: Path | None = None) -> LoadReport:
             ],
         )
         report.communes = len(communes)
+        report.outlines = store_outlines(simplify_outlines(geometries))
     return report
+
+
+def load_outlines(
+    *, departements: Collection[str] | None, tolerance: float = DEFAULT_TOLERANCE, directory: Path | None = None
+) -> int:
+    """Read, simplify and store the outlines of the communes of these départements (None: all of France)."""
+    codes = {row["id"]: row["code"] for row in read_table("departements", directory)}
+    geometries = {
+        row["code"]: _value(row, "geometry")
+        for row in read_table("communes", directory)
+        if row["type"] in KEPT_COMMUNE_TYPES
+        and (departements is None or codes.get(_value(row, "departement_id")) in departements)
+    }
+    return store_outlines(simplify_outlines(geometries, tolerance=tolerance), tolerance=tolerance)

