@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "directory",
     "demandes",
     "funding",
+    "observatory",
     "ninja",
     "api",
     "mailer",
@@ -227,6 +228,17 @@ API_READS_THROTTLE_WINDOW = envint("API_READS_THROTTLE_WINDOW", 60)
 API_READS_MAX_AGE = envint("API_READS_MAX_AGE", 60)
 # "Fermés récemment" on the coordinators' dashboard covers this many months.
 RECENTLY_CLOSED_MONTHS = envint("RECENTLY_CLOSED_MONTHS", 6)
+# The observatory: the machines its public page and the committee's report cover (equipment codes), and the
+# distances (km) its maps and tables count people beyond.
+OBSERVATORY_MACHINES = envlist(
+    "OBSERVATORY_MACHINES", "3d_printer,laser_cutter,3d_scanner,embroidery_machine,vr_headset"
+)
+try:
+    OBSERVATORY_THRESHOLDS_KM = sorted(float(km) for km in envlist("OBSERVATORY_THRESHOLDS_KM", "10,20,30,45"))
+except ValueError:
+    raise ImproperlyConfigured("OBSERVATORY_THRESHOLDS_KM must be numbers separated by commas") from None
+if not OBSERVATORY_THRESHOLDS_KM or OBSERVATORY_THRESHOLDS_KM[0] <= 0:
+    raise ImproperlyConfigured("OBSERVATORY_THRESHOLDS_KM must be positive distances")
 # Error reports one address may send within REPORT_THROTTLE_WINDOW seconds.
 REPORT_THROTTLE_PER_IP = envint("REPORT_THROTTLE_PER_IP", 5)
 REPORT_THROTTLE_WINDOW = envint("REPORT_THROTTLE_WINDOW", 3600)

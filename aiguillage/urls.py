@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("directory.urls")),
     path("", include("roadmap.urls")),
+    path("observatoire/", include("observatory.urls")),
 ]

@@ -1,0 +1,90 @@
+"""The observatory's tables as files: CSV and ODS for spreadsheets, and the committee's report as ODT.
+
+The ODT is written with odfdo, the library the roadmap's exports use too: LibreOffice opens it, and its tables
+are real tables, not pictures of them.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+
+from odfdo import Cell as OdfCell
+from odfdo import Document, Header, Paragraph, Row
+from odfdo import Table as OdfTable
+
+from aiguillage.lib.ods import write_ods
+from observatory.tables import Cell, Table
+
+# A text cell starting with one of these would be read as a formula by a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def table_csv(table: Table) -> bytes:
+    """Semicolons, decimal commas and a byte-order mark: what spreadsheets in France open without asking."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    if table.note:
+        writer.writerow([])
+        writer.writerow([table.note])
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_ods(table: Table) -> bytes:
+    rows: list[Sequence[Cell]] = list(table.rows)
+    if table.note:
+        rows += [[], [table.note]]
+    return write_ods(table.columns, rows, sheet=table.title[:31])
+
+
+def _odf_table(table: Table, name: str) -> OdfTable:
+    odf = OdfTable(name)
+    header = Row()
+    for column in table.columns:
+        header.append(OdfCell(column))
+    odf.append(header)
+    for values in table.rows:
+        row = Row()
+        for value in values:
+            row.append(OdfCell() if value is None else OdfCell(value))
+        odf.append(row)
+    return odf
+
+
+def report_odt(title: str, blocks: Sequence[tuple[str, str | Table]]) -> bytes:
+    """blocks: ("h1" | "h2" | "p", text) or ("table", Table), in reading order."""
+    document = Document("text")
+    body = document.body
+    body.clear()
+    body.append(Header(1, title))
+    tables = 0
+    for kind, content in blocks:
+        if isinstance(content, Table):
+            tables += 1
+            body.append(Paragraph(content.title))
+            body.append(_odf_table(content, f"Tableau {tables}"))
+            if content.note:
+                body.append(Paragraph(content.note))
+        elif kind == "h2":
+            body.append(Header(2, content))
+        elif kind == "h3":
+            body.append(Header(3, content))
+        else:
+            body.append(Paragraph(content))
+    document.meta.set_title(title)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
