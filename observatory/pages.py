@@ -174,10 +174,8 @@ def whatif_page(
 
 
 def report_page(period: Period, whatif_data: dict, query: str) -> Page:
-    """The steering committee's report: the named machines' coverage, unmet needs, and the what-if result.
-
-    It goes to partners as well, so the small-count rule always applies.
-    """
+    """The steering committee's report: the named machines' coverage, unmet needs, and the what-if result (or
+    why it could not be computed). It goes to partners as well, so the small-count rule always applies."""
     machines = named_machines()
     page = Page()
     page.add("machines", sections.Section(sections.machines_table(machines, settings.OBSERVATORY_THRESHOLDS_KM)), query)
@@ -198,12 +196,12 @@ def report_page(period: Period, whatif_data: dict, query: str) -> Page:
                 )
             )
     page.add("besoins", sections.unmet_section(period, Audience.PARTNER), query)
-    simulation = whatif_page(query=query, **whatif_data)
+    page.extra = {"privacy_note": sections.privacy_note(Audience.PARTNER), "period": period, "problem": ""}
+    try:
+        simulation = whatif_page(query=query, **whatif_data)
+    except whatif.ScenarioError as problem:
+        page.extra.update(simulation=None, simulation_map=None, problem=str(problem))
+        return page
     page.sections.update({f"simulation_{key}": section for key, section in simulation.sections.items()})
-    page.extra = {
-        "simulation": simulation,
-        "simulation_map": simulation.maps[1] if len(simulation.maps) > 1 else None,
-        "privacy_note": sections.privacy_note(Audience.PARTNER),
-        "period": period,
-    }
+    page.extra.update(simulation=simulation, simulation_map=simulation.maps[1] if len(simulation.maps) > 1 else None)
     return page

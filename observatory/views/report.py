@@ -9,7 +9,6 @@ from observatory.forms import PeriodForm, WhatIfForm, bound
 from observatory.pages import Page, query_string, report_page
 from observatory.views.common import render_page
 from observatory.views.whatif import whatif_query
-from observatory.whatif import ScenarioError
 
 TITLE = "Observatoire : rapport pour le comité de pilotage"
 
@@ -30,7 +29,7 @@ def _build(request: HttpRequest) -> tuple[Page | None, dict, int]:
     require_observer(request.user)
     period_form = PeriodForm(request.GET)
     whatif_form = bound(WhatIfForm, request.GET)
-    context: dict = {"period_form": period_form, "form": whatif_form, "page": None, "problem": ""}
+    context: dict = {"period_form": period_form, "form": whatif_form, "page": None}
     if not (period_form.is_valid() and whatif_form.is_valid()):
         return None, context, 400
     period = period_form.cleaned_data["period"]
@@ -42,11 +41,7 @@ def _build(request: HttpRequest) -> tuple[Page | None, dict, int]:
         )
         if part
     )
-    try:
-        page = report_page(period, _whatif_arguments(whatif_form.cleaned_data), query)
-    except ScenarioError as problem:
-        context["problem"] = str(problem)
-        return None, context, 400
+    page = report_page(period, _whatif_arguments(whatif_form.cleaned_data), query)
     context.update(page=page, period=period, query=query, made_on=timezone.localdate())
     return page, context, 200
 
@@ -63,10 +58,12 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_odt_view(request: HttpRequest) -> HttpResponse:
     page, context, status = _build(request)
     if page is None:
-        message = context["problem"] or "Paramètres invalides : ouvrez le rapport depuis sa page."
-        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "Paramètres invalides : ouvrez le rapport depuis sa page.",
+            status=status,
+            content_type="text/plain; charset=utf-8",
+        )
     simulation = page.extra["simulation"]
-    instance = simulation.extra["instance"]
     blocks: list = [
         ("p", f"Établi le {context['made_on']:%d/%m/%Y}. Demandes reçues {context['period'].label}."),
         ("h2", "Couverture des machines citées par le comité"),
@@ -75,10 +72,16 @@ def report_odt_view(request: HttpRequest) -> HttpResponse:
         ("h2", "Besoins non couverts"),
         ("p", page.extra["privacy_note"]),
         ("table", page.sections["besoins"].table),
-        ("h2", f"Simulation : où ajouter {instance.term.label.lower()} ?"),
-        ("table", page.sections["simulation_comparaison"].table),
-        ("table", page.sections["simulation_lieux"].table),
     ]
+    if simulation is None:
+        blocks += [("h2", "Simulation"), ("p", f"Simulation impossible : {page.extra['problem']}")]
+    else:
+        term = simulation.extra["instance"].term
+        blocks += [
+            ("h2", f"Simulation : où ajouter {term.label.lower()} ?"),
+            ("table", page.sections["simulation_comparaison"].table),
+            ("table", page.sections["simulation_lieux"].table),
+        ]
     response = HttpResponse(report_odt(TITLE, blocks), content_type="application/vnd.oasis.opendocument.text")
     response["Content-Disposition"] = 'attachment; filename="observatoire-rapport.odt"'
     return response
