@@ -52,6 +52,7 @@ quality: venv
 bench: venv
 	$(PY) -m bench.directory_bench
 	$(PY) -m bench.funding_bench
+	$(PY) -m bench.observatory_bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

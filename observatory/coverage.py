@@ -105,7 +105,7 @@ def facilities(term: Term, *, confirmed_only: bool = False) -> list[Facility]:
         machines = Equipment.objects.filter(kind=term, place__status=PlaceStatus.OPEN)
         if confirmed_only:
             machines = machines.filter(verified=True)
-        rows = machines.values_list(
+        rows = machines.order_by().values_list(
             "place_id",
             "place__name",
             "place__latitude",
