@@ -4,7 +4,6 @@ The ODT is written with odfdo, the library the roadmap's exports use too: LibreO
 are real tables, not pictures of them.
 """
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -12,29 +11,21 @@ from odfdo import Cell as OdfCell
 from odfdo import Document, Header, Paragraph, Row
 from odfdo import Table as OdfTable
 
+from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
 from observatory.tables import Cell, Table
 
-# A text cell starting with one of these would be read as a formula by a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def _csv_cell(value: Cell) -> Cell:
+    """Decimal commas, as French spreadsheets read them; text is made safe by csvsafe's writer."""
+    return str(value).replace(".", ",") if isinstance(value, float) else value
 
 
 def table_csv(table: Table) -> bytes:
     """Semicolons, decimal commas and a byte-order mark: what spreadsheets in France open without asking."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csvsafe.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(table.columns)
     writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
     if table.note:
