@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
 from coverage_solver import classify
 from directory.models import Term, Vocabulary
@@ -219,10 +218,6 @@ DASHBOARD = {
 
 
 # --- Coverage ---------------------------------------------------------------------------------------------
-
-
-def subject_label(term: Term) -> str:
-    return term.label[:1].lower() + term.label[1:] if term.label[:2] != term.label[:2].upper() else term.label
 
 
 def what_counts(term: Term, *, confirmed_only: bool) -> str:
@@ -484,7 +479,3 @@ def sites_table(scenarios: Sequence[whatif.Scenario], instance: whatif.Instance,
         numeric={1},
         export_query=query,
     )
-
-
-def now_label() -> str:
-    return timezone.localtime().strftime("%d/%m/%Y à %H h %M")

@@ -36,14 +36,6 @@ def km(value: float) -> float | None:
     return None if math.isinf(value) or math.isnan(value) else round(value, 1)
 
 
-def km_text(value: float) -> str:
-    return "aucun lieu" if math.isinf(value) else f"{value:.1f} km".replace(".", ",")
-
-
 def number_text(value: float | int) -> str:
     """12 345 with a narrow no-break space, as French typography writes it."""
     return f"{value:,.0f}".replace(",", "\u202f")
-
-
-def percent(part: float, total: float) -> float | None:
-    return round(100 * part / total, 1) if total else None
