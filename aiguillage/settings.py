@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "demandes",
     "funding",
     "observatory",
+    "library",
     "ninja",
     "api",
     "mailer",
@@ -244,6 +245,18 @@ REPORT_THROTTLE_PER_IP = envint("REPORT_THROTTLE_PER_IP", 5)
 REPORT_THROTTLE_WINDOW = envint("REPORT_THROTTLE_WINDOW", 3600)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# The library (ressources, veille, agenda): uploads are checked by content and kept out of the static files.
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", "") or BASE_DIR / "media")
+LIBRARY_MAX_UPLOAD_MB = envint("LIBRARY_MAX_UPLOAD_MB", 10)
+# Registrations to events and reports on resources, per IP address, per window (seconds).
+LIBRARY_REGISTRATION_THROTTLE_PER_IP = envint("LIBRARY_REGISTRATION_THROTTLE_PER_IP", 10)
+LIBRARY_REPORT_THROTTLE_PER_IP = envint("LIBRARY_REPORT_THROTTLE_PER_IP", 5)
+LIBRARY_THROTTLE_WINDOW = envint("LIBRARY_THROTTLE_WINDOW", 3600)
+# How many weeks ahead the agenda shows the stops of itinerant places.
+LIBRARY_STOPS_WEEKS = envint("LIBRARY_STOPS_WEEKS", 8)
+# An answer sheet is due for a new review after this many months.
+LIBRARY_SHEET_REVIEW_MONTHS = envint("LIBRARY_SHEET_REVIEW_MONTHS", 12)
 
 # A cache shared by every app server (Redis): cached lists and rate-limit counters; one process may use memory.
 # A cache outage is not a site outage: the "default" cache answers "not cached" when Redis is unreachable, so

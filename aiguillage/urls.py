@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("demandes.urls")),
     path("", include("funding.urls")),
+    path("", include("library.urls")),
     path("", include("directory.urls")),
     path("", include("roadmap.urls")),
     path("observatoire/", include("observatory.urls")),

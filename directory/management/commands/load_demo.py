@@ -24,3 +24,5 @@ class Command(BaseCommand):
         # The funding catalogue's demo schemes, kept by their own app.
         call_command("load_funding_demo", stdout=self.stdout, stderr=self.stderr)
         call_command("load_roadmap_demo", stdout=self.stdout)
+        # The library's demo content (themes, answer sheets, the club's first meeting) stands on these places.
+        call_command("load_library_demo", stdout=self.stdout)
