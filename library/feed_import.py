@@ -5,6 +5,7 @@ network is touched only by ``fetch_feed``, which the management command calls; t
 """
 
 import datetime as dt
+import html
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ class ParsedEntry:
     published_at: dt.datetime | None
 
 
+def _plain(value: str) -> str:
+    """Feed text as plain words: tags become spaces, entities become characters."""
+    return " ".join(html.unescape(strip_tags(value.replace("<", " <"))).split())
+
+
 def _when(entry: feedparser.FeedParserDict) -> dt.datetime | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
@@ -51,8 +57,8 @@ def parse_feed(content: bytes) -> list[ParsedEntry]:
         link = (entry.get("link") or "").strip()
         if not link.startswith(("https://", "http://")):
             continue
-        title = " ".join(strip_tags(entry.get("title") or link).split())[:300]
-        summary = " ".join(strip_tags(entry.get("summary") or "").split())[:2000]
+        title = _plain(entry.get("title") or link)[:300]
+        summary = _plain(entry.get("summary") or "")[:2000]
         guid = (entry.get("id") or link)[:500]
         entries.append(ParsedEntry(guid=guid, title=title, url=link[:500], summary=summary, published_at=_when(entry)))
     return entries
