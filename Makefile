@@ -46,7 +46,7 @@ test: venv vendor
 quality: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy aiguillage/lib routing funding_match coverage_solver
+	$(VENV)/bin/mypy aiguillage/lib routing funding_match coverage_solver library/matching.py
 	DEBUG=false SECRET_KEY=quality-check-key $(PY) manage.py makemigrations --check --dry-run
 
 bench: venv

@@ -133,7 +133,11 @@ class ResourceForm(forms.Form):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                **{name: getattr(instance, name) for name in ResourceContent.__dataclass_fields__ if hasattr(instance, name)},
+                **{
+                    name: getattr(instance, name)
+                    for name in ResourceContent.__dataclass_fields__
+                    if hasattr(instance, name)
+                },
                 "themes": list(instance.themes.all()),
                 "audiences": list(instance.audiences.all()),
                 "accessibility": list(instance.accessibility.all()),
@@ -202,7 +206,11 @@ class ResourceForm(forms.Form):
 class ResourceFilterForm(forms.Form):
     q = forms.CharField(label="Mots-clés", required=False, max_length=200)
     theme = forms.ModelChoiceField(
-        label="Thème", queryset=Theme.objects.filter(active=True), required=False, to_field_name="code", empty_label="Tous"
+        label="Thème",
+        queryset=Theme.objects.filter(active=True),
+        required=False,
+        to_field_name="code",
+        empty_label="Tous",
     )
     public = forms.ModelChoiceField(
         label="Public", queryset=Audience.objects.all(), required=False, to_field_name="code", empty_label="Tous"
@@ -257,7 +265,9 @@ class ModerationNoteForm(forms.Form):
 
 class HandleReportForm(forms.Form):
     outcome = forms.ChoiceField(choices=[("resolved", "Corrigé"), ("dismissed", "Écarté")], error_messages=REQUIRED)
-    response = forms.CharField(label="Réponse", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    response = forms.CharField(
+        label="Réponse", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CollectionForm(forms.Form):
@@ -346,13 +356,21 @@ class EventForm(forms.Form):
         error_messages={"invalid": "Cette date n'est pas valable (jour/mois/année)."},
     )
     place = PlaceChoiceField(
-        label="Lieu de l'annuaire", queryset=Place.objects.none(), required=False, empty_label="Aucun (en ligne ou ailleurs)"
+        label="Lieu de l'annuaire",
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label="Aucun (en ligne ou ailleurs)",
     )
     location_note = forms.CharField(
-        label="Précisions sur le lieu", required=False, max_length=250, help_text="Salle, étage, ou adresse hors annuaire."
+        label="Précisions sur le lieu",
+        required=False,
+        max_length=250,
+        help_text="Salle, étage, ou adresse hors annuaire.",
     )
     online = forms.BooleanField(label="En ligne (visioconférence)", required=False)
-    online_url = forms.URLField(label="Lien de la visioconférence", required=False, max_length=500, assume_scheme="https")
+    online_url = forms.URLField(
+        label="Lien de la visioconférence", required=False, max_length=500, assume_scheme="https"
+    )
     audiences = _audiences_field()
     themes = _themes_field(required=False)
     registration = forms.ChoiceField(
@@ -458,13 +476,19 @@ class SheetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Des phrases courtes. Une ligne qui commence par « - » devient un point de liste. "
         "La fiche imprimée tient sur une page : restez bref.",
-        error_messages={**REQUIRED, "max_length": "La réponse est trop longue pour une page (3 000 caractères au plus)."},
+        error_messages={
+            **REQUIRED,
+            "max_length": "La réponse est trop longue pour une page (3 000 caractères au plus).",
+        },
     )
     next_step = forms.CharField(label="Et ensuite ?", required=False, max_length=300)
     themes = _themes_field()
     need_categories = _needs_field()
     resources = forms.ModelMultipleChoiceField(
-        label="Ressources liées", queryset=Resource.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label="Ressources liées",
+        queryset=Resource.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args: object, instance: object = None, **kwargs: object) -> None:
@@ -480,7 +504,9 @@ class SheetForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["resources"].queryset = Resource.objects.published().order_by("title")
-        self.fields["need_categories"].help_text = "Les lieux qui répondent à ces besoins sont proposés sur la fiche imprimée."
+        self.fields[
+            "need_categories"
+        ].help_text = "Les lieux qui répondent à ces besoins sont proposés sur la fiche imprimée."
 
     def content(self) -> SheetContent:
         data = self.cleaned_data

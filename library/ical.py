@@ -23,7 +23,11 @@ def _where(event: Event) -> str:
     parts = []
     if event.place is not None:
         place = event.place
-        parts.append(", ".join(part for part in (place.name, place.address, f"{place.postcode} {place.commune.name}".strip()) if part))
+        parts.append(
+            ", ".join(
+                part for part in (place.name, place.address, f"{place.postcode} {place.commune.name}".strip()) if part
+            )
+        )
     if event.location_note:
         parts.append(event.location_note)
     if event.online:

@@ -49,8 +49,11 @@ def nearest_places(*, need_categories: list, commune: Commune, limit: int = 3) -
         )
         places = Place.objects.filter(pk__in=list(ids)).select_related("commune")
         found = [
-            NearbyPlace(place, haversine_km(commune.latitude, commune.longitude, place.latitude, place.longitude)
-                        * settings.ROAD_FACTOR)
+            NearbyPlace(
+                place,
+                haversine_km(commune.latitude, commune.longitude, place.latitude, place.longitude)
+                * settings.ROAD_FACTOR,
+            )
             for place in places
         ]
         found = [item for item in found if item.distance_km <= radius]

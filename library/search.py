@@ -116,7 +116,7 @@ def search(filters: Filters, *, limit: int = 200) -> Outcome:
         scored = matching.rank(
             words,
             (
-                ((kind, pk), title, " ".join([body, *(theme_words.get(theme, "") for theme in themes.get(pk, ())) ]))
+                ((kind, pk), title, " ".join([body, *(theme_words.get(theme, "") for theme in themes.get(pk, ()))]))
                 for pk, title, body in values
             ),
         )

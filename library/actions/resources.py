@@ -1,4 +1,4 @@
-"""Writes on resources, their votes, reports and collections: one function each, in a transaction, recording who acted."""
+"""Writes on resources, their votes, reports and collections: one function each, recording who acted."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from aiguillage.mail import send_after_commit
 from library import history
-from library.actions import ActionRefused
 from library.access import can_contribute, can_edit, can_moderate
+from library.actions import ActionRefused
 from library.models import (
     Audience,
     ChangeAction,

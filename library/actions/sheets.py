@@ -81,7 +81,8 @@ def update_sheet(*, sheet: AnswerSheet, actor: User, content: SheetContent) -> A
         before = history.snapshot(locked, TRACKED)
         _apply(locked, content)
         text_changed = any(
-            history.snapshot(locked, (name,))[name] != before[name] for name in ("question", "summary", "body", "next_step")
+            history.snapshot(locked, (name,))[name] != before[name]
+            for name in ("question", "summary", "body", "next_step")
         )
         if text_changed and locked.status == SheetStatus.PUBLISHED:
             locked.status = SheetStatus.TO_REVIEW

@@ -48,7 +48,11 @@ def share_post(
         post = WatchPost.objects.create(author=author, title=title.strip(), url=url.strip(), why=why.strip())
         post.themes.set(themes)
         history.record(
-            target=post, actor=author, action=ChangeAction.CREATE, before=None, after=history.snapshot(post, POST_TRACKED)
+            target=post,
+            actor=author,
+            action=ChangeAction.CREATE,
+            before=None,
+            after=history.snapshot(post, POST_TRACKED),
         )
         if entry is not None:
             locked = FeedEntry.objects.select_for_update().get(pk=entry.pk)
@@ -72,7 +76,11 @@ def update_post(*, post: WatchPost, actor: User, title: str, url: str, why: str,
         locked.save()
         locked.themes.set(themes)
         history.record(
-            target=locked, actor=actor, action=ChangeAction.EDIT, before=before, after=history.snapshot(locked, POST_TRACKED)
+            target=locked,
+            actor=actor,
+            action=ChangeAction.EDIT,
+            before=before,
+            after=history.snapshot(locked, POST_TRACKED),
         )
     return locked
 

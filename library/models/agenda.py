@@ -106,7 +106,9 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=models.Q(registration__in=RegistrationMode.values), name="event_registration_valid"
             ),
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=models.Q(place__isnull=False) | models.Q(online=True) | ~models.Q(location_note=""),
                 name="event_has_a_where",
@@ -165,7 +167,9 @@ class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField("nom", max_length=150)
     email = models.EmailField("courriel")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField("état", max_length=20, choices=RegistrationStatus.choices)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField("inscrit le", default=timezone.now)

@@ -24,7 +24,12 @@ class LibraryChange(models.Model):
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
     )
     created_at = models.DateTimeField("le", default=timezone.now)
     action = models.CharField("nature", max_length=20, choices=ChangeAction.choices)
@@ -38,7 +43,9 @@ class LibraryChange(models.Model):
         verbose_name_plural = "historique des ressources, de la veille et de l'agenda"
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="library_change_target_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(action__in=ChangeAction.values), name="library_change_action_valid")
+            models.CheckConstraint(
+                condition=models.Q(action__in=ChangeAction.values), name="library_change_action_valid"
+            )
         ]
 
     def __str__(self) -> str:

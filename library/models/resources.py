@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from library.models.vocabularies import Audience, Theme
 from library.matching import folded_words
+from library.models.vocabularies import Audience, Theme
 
 
 class Licence(models.TextChoices):

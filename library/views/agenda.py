@@ -210,7 +210,10 @@ def ical_all(request: HttpRequest) -> HttpResponse:
 def ical_theme(request: HttpRequest, code: str) -> HttpResponse:
     theme = get_object_or_404(Theme, code=code)
     return _ics(
-        f"{settings.SITE_NAME} — agenda : {theme.label}", f"agenda-{theme.code}", _calendar_events().filter(themes=theme), []
+        f"{settings.SITE_NAME} — agenda : {theme.label}",
+        f"agenda-{theme.code}",
+        _calendar_events().filter(themes=theme),
+        [],
     )
 
 

@@ -97,7 +97,9 @@ def resource_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
     user = request.user
     voted = user.is_authenticated and ResourceVote.objects.filter(resource=resource, user=user).exists()
     collections = (
-        Collection.objects.filter(owner=user).order_by("title") if access.can_contribute(user) else Collection.objects.none()
+        Collection.objects.filter(owner=user).order_by("title")
+        if access.can_contribute(user)
+        else Collection.objects.none()
     )
     context = {
         "resource": resource,
@@ -142,7 +144,9 @@ def resource_new(request: HttpRequest) -> HttpResponse:
         except ActionRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, "Merci ! La ressource est enregistrée : la coordination la relira avant de la publier.")
+            messages.success(
+                request, "Merci ! La ressource est enregistrée : la coordination la relira avant de la publier."
+            )
             return redirect(resource.get_absolute_url())
     context = {"form": form, "resource": None, "max_mb": settings.LIBRARY_MAX_UPLOAD_MB}
     return render(request, "library/resources/form.html", context, status=400 if form.errors else 200)
@@ -242,7 +246,9 @@ def _collection_for_reading(request: HttpRequest, pk: int) -> Collection:
 
 def _collection_for_edit(request: HttpRequest, pk: int) -> Collection:
     collection = get_object_or_404(Collection.objects.select_related("owner"), pk=pk)
-    if not (collection.owner_id == request.user.pk or (collection.by_coordination and access.can_moderate(request.user))):
+    if not (
+        collection.owner_id == request.user.pk or (collection.by_coordination and access.can_moderate(request.user))
+    ):
         raise Http404
     return collection
 
@@ -257,7 +263,9 @@ def collection_detail(request: HttpRequest, pk: int, slug: str | None = None) ->
         .select_related("resource")
         .prefetch_related("resource__themes")
     )
-    can_edit = collection.owner_id == request.user.pk or (collection.by_coordination and access.can_moderate(request.user))
+    can_edit = collection.owner_id == request.user.pk or (
+        collection.by_coordination and access.can_moderate(request.user)
+    )
     return render(
         request, "library/resources/collection.html", {"collection": collection, "items": items, "can_edit": can_edit}
     )

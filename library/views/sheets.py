@@ -57,7 +57,9 @@ def _nearby(request: HttpRequest, sheet: AnswerSheet) -> dict:
         context["commune_unknown"] = True
     if commune is not None:
         needs = list(sheet.need_categories.prefetch_related("services", "equipment"))
-        context.update(commune=commune, others=others[:3], nearby=nearest_places(need_categories=needs, commune=commune))
+        context.update(
+            commune=commune, others=others[:3], nearby=nearest_places(need_categories=needs, commune=commune)
+        )
     return context
 
 
@@ -103,7 +105,9 @@ def sheet_form(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             return redirect(sheet.get_absolute_url())
-    return render(request, "library/sheets/form.html", {"form": form, "sheet": sheet}, status=400 if form.errors else 200)
+    return render(
+        request, "library/sheets/form.html", {"form": form, "sheet": sheet}, status=400 if form.errors else 200
+    )
 
 
 @require_POST

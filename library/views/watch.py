@@ -310,4 +310,6 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(WatchPost, pk=pk)
     if not (access.can_moderate(request.user) or post.author_id == request.user.pk):
         return render(request, "library/watch/hidden.html", status=403)
-    return render(request, "library/history.html", {"target": post, "changes": changes_of(post), "back": post.get_absolute_url()})
+    return render(
+        request, "library/history.html", {"target": post, "changes": changes_of(post), "back": post.get_absolute_url()}
+    )

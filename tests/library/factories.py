@@ -106,7 +106,7 @@ def odt_bytes(*, macro: bool = False) -> bytes:
         archive.writestr("content.xml", "<office:document-content/>")
         archive.writestr("META-INF/manifest.xml", "<manifest/>")
         if macro:
-            archive.writestr("Basic/Standard/Module1.xml", "<script>Shell(\"rm\")</script>")
+            archive.writestr("Basic/Standard/Module1.xml", '<script>Shell("rm")</script>')
     return buffer.getvalue()
 
 

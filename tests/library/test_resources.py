@@ -1,4 +1,4 @@
-"""Resources: draft → published by coordinators, the public page, the file served safely, votes, reports, collections."""
+"""Resources: draft → published, the public page, the file served safely, votes, reports, collections."""
 
 import html
 
@@ -27,7 +27,9 @@ def member(db):
     return mediator()
 
 
-def test_a_mediator_proposes_a_resource_the_coordination_publishes_it(client, member, django_capture_on_commit_callbacks):
+def test_a_mediator_proposes_a_resource_the_coordination_publishes_it(
+    client, member, django_capture_on_commit_callbacks
+):
     coordinator()
     login(client, member)
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,7 +51,11 @@ def test_a_mediator_proposes_a_resource_the_coordination_publishes_it(client, me
     from library.models import Resource
 
     resource = Resource.objects.get()
-    assert (resource.status, resource.url, resource.easy_read) == (ResourceStatus.DRAFT, "https://example.org/sms", True)
+    assert (resource.status, resource.url, resource.easy_read) == (
+        ResourceStatus.DRAFT,
+        "https://example.org/sms",
+        True,
+    )
     assert mail.outbox[0].to == ["coordination@example.org"] and "Reconnaître un SMS" in mail.outbox[0].body
     assert client.get(reverse("library:resources")).content.decode().count("Reconnaître un SMS") == 0
 
@@ -91,7 +97,9 @@ def test_the_list_reads_a_fixed_number_of_queries(client, db, django_assert_max_
 
 
 def test_a_file_is_served_with_its_sniffed_type_as_an_attachment_and_sandboxed(client, db):
-    resource = make_resource(url="", upload=Upload(check_upload(pdf_bytes(), "guide.pdf", max_bytes=10**7), pdf_bytes()))
+    resource = make_resource(
+        url="", upload=Upload(check_upload(pdf_bytes(), "guide.pdf", max_bytes=10**7), pdf_bytes())
+    )
     response = client.get(reverse("library:resource_file", args=[resource.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -234,7 +242,9 @@ def test_only_coordinators_make_coordination_collections(client, db):
     client.post(reverse("library:collection_new"), {"title": "Officielle", "is_public": "on", "by_coordination": "on"})
     assert Collection.objects.get().by_coordination is False
     login(client, coordinator())
-    client.post(reverse("library:collection_new"), {"title": "La sélection", "is_public": "on", "by_coordination": "on"})
+    client.post(
+        reverse("library:collection_new"), {"title": "La sélection", "is_public": "on", "by_coordination": "on"}
+    )
     assert Collection.objects.get(title="La sélection").by_coordination is True
     client.logout()
     assert "La sélection" in text(client.get(reverse("library:collections")))
@@ -246,7 +256,9 @@ def test_a_draft_cannot_enter_a_collection(client, db):
     login(client, member)
     client.post(reverse("library:collection_new"), {"title": "Ma liste"})
     collection = Collection.objects.get()
-    response = client.post(reverse("library:collection_add", args=[draft.pk]), {"collection": collection.pk}, follow=True)
+    response = client.post(
+        reverse("library:collection_add", args=[draft.pk]), {"collection": collection.pk}, follow=True
+    )
     assert "Seule une ressource publiée peut entrer dans une collection." in text(response)
     assert not collection.items.exists()
 

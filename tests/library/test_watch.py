@@ -194,7 +194,9 @@ def test_the_digest_is_monthly_and_never_empty(members, django_capture_on_commit
 
 
 def test_an_expired_or_unknown_confirmation_link_says_so(client, members):
-    subscription = DigestSubscription.objects.create(user=members[0], requested_at=timezone.now() - dt.timedelta(days=9))
+    subscription = DigestSubscription.objects.create(
+        user=members[0], requested_at=timezone.now() - dt.timedelta(days=9)
+    )
     response = client.post(reverse("library:digest_confirm", args=[subscription.token]))
     assert response.status_code == 400 and "Ce lien a expiré" in text(response)
     assert client.get(reverse("library:digest_confirm", args=["inconnu"])).status_code == 404
