@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from aiguillage.lib.dates import add_months
 from directory.models import Place, PlaceStatus, Term, Vocabulary
 from library import access
 from library.actions import ActionRefused

@@ -89,3 +89,29 @@ def test_a_contributor_edits_their_own_work_not_others(client, db):
 def test_an_inactive_member_loses_every_right(db):
     user = make_user("parti@example.org", role=Role.COORDINATOR, is_active=False)
     assert not can_contribute(user) and not can_moderate(user)
+
+
+def test_the_history_of_a_resource_is_shown_to_its_author_and_coordinators(client, db):
+    author = make_user("auteur@example.org", role=Role.MEDIATOR, full_name="Ana Auteure")
+    resource = make_resource(author=author, title="Guide")
+    url = reverse("library:history", args=["ressource", resource.pk])
+    client.login(username=author.email, password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "Création" in page and "Publication" in page and "par Claude Coordination" in page
+    make_user("autre@example.org", role=Role.PARTNER)
+    client.login(username="autre@example.org", password=PASSWORD)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("library:history", args=["inconnu", resource.pk])).status_code == 404
+
+
+def test_the_moderation_queue_lists_sheets_due_for_a_new_review(client, db, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.LIBRARY_SHEET_REVIEW_MONTHS = 12
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=400)):
+        old = make_sheet(question="Ancienne fiche ?")
+    make_sheet(question="Fiche récente ?")
+    client.login(username=coordinator().email, password=PASSWORD)
+    due = client.get(reverse("library:moderation")).context["due_sheets"]
+    assert [sheet.question for sheet in due] == [old.question]
