@@ -127,9 +127,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
         "reports": ResourceReport.objects.pending().select_related("resource", "reporter"),
         "report_form": HandleReportForm(),
         "due_sheets": AnswerSheet.objects.published()
-        .filter(
-            reviewed_on__lte=timezone.localdate() - timezone.timedelta(days=30 * settings.LIBRARY_SHEET_REVIEW_MONTHS)
-        )
+        .filter(reviewed_on__lte=add_months(timezone.localdate(), -settings.LIBRARY_SHEET_REVIEW_MONTHS))
         .select_related("reviewer"),
     }
     return render(request, "library/moderation/queue.html", context)
