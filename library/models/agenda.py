@@ -101,27 +101,30 @@ class Event(models.Model):
         ordering = ["starts_at", "pk"]
         verbose_name = "événement"
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="event_kind_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=EventStatus.values), name="event_status_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="library_event_kind_valid"),
             models.CheckConstraint(
-                condition=models.Q(registration__in=RegistrationMode.values), name="event_registration_valid"
+                condition=models.Q(status__in=EventStatus.values), name="library_event_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+                condition=models.Q(registration__in=RegistrationMode.values), name="library_event_registration_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="library_event_ends_after_start"
             ),
             models.CheckConstraint(
                 condition=models.Q(place__isnull=False) | models.Q(online=True) | ~models.Q(location_note=""),
-                name="event_has_a_where",
+                name="library_event_has_a_where",
             ),
             models.CheckConstraint(
                 condition=~models.Q(registration="link") | ~models.Q(registration_url=""),
-                name="event_link_registration_has_url",
+                name="library_event_link_registration_has_url",
             ),
             models.CheckConstraint(
-                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1), name="event_capacity_positive"
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="library_event_capacity_positive",
             ),
         ]
-        indexes = [models.Index(fields=["status", "ends_at"], name="event_status_ends_idx")]
+        indexes = [models.Index(fields=["status", "ends_at"], name="library_event_status_ends_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -183,10 +186,12 @@ class Registration(models.Model):
         verbose_name = "inscription"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=RegistrationStatus.values), name="registration_status_valid"
+                condition=models.Q(status__in=RegistrationStatus.values), name="library_registration_status_valid"
             ),
             models.UniqueConstraint(
-                fields=["event", "email"], condition=~models.Q(status="cancelled"), name="unique_active_registration"
+                fields=["event", "email"],
+                condition=~models.Q(status="cancelled"),
+                name="library_unique_active_registration",
             ),
         ]
 

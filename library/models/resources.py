@@ -128,22 +128,30 @@ class Resource(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = "ressource"
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=ResourceStatus.values), name="resource_status_valid"),
-            models.CheckConstraint(condition=models.Q(licence__in=Licence.values), name="resource_licence_valid"),
-            models.CheckConstraint(condition=models.Q(format__in=ResourceFormat.values), name="resource_format_valid"),
-            models.CheckConstraint(condition=models.Q(level__in=Level.values), name="resource_level_valid"),
-            models.CheckConstraint(condition=models.Q(language__in=Language.values), name="resource_language_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ResourceStatus.values), name="library_resource_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(licence__in=Licence.values), name="library_resource_licence_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=ResourceFormat.values), name="library_resource_format_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(level__in=Level.values), name="library_resource_level_valid"),
+            models.CheckConstraint(
+                condition=models.Q(language__in=Language.values), name="library_resource_language_valid"
+            ),
             # A link or a file, never both, never neither.
             models.CheckConstraint(
                 condition=(models.Q(url="") & ~models.Q(file="")) | (~models.Q(url="") & models.Q(file="")),
-                name="resource_link_or_file",
+                name="library_resource_link_or_file",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
-                name="resource_published_has_date",
+                name="library_resource_published_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"], name="resource_status_idx")]
+        indexes = [models.Index(fields=["status", "published_at"], name="library_resource_status_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -186,7 +194,7 @@ class ResourceVote(models.Model):
 
     class Meta:
         verbose_name = "vote « utile »"
-        constraints = [models.UniqueConstraint(fields=["resource", "user"], name="unique_resource_vote")]
+        constraints = [models.UniqueConstraint(fields=["resource", "user"], name="library_unique_resource_vote")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.resource}"
@@ -234,9 +242,11 @@ class ResourceReport(models.Model):
         verbose_name = "signalement d'une ressource"
         verbose_name_plural = "signalements des ressources"
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=ReportKind.values), name="resource_report_kind_valid"),
             models.CheckConstraint(
-                condition=models.Q(status__in=ReportStatus.values), name="resource_report_status_valid"
+                condition=models.Q(kind__in=ReportKind.values), name="library_resource_report_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReportStatus.values), name="library_resource_report_status_valid"
             ),
         ]
 
@@ -295,7 +305,9 @@ class CollectionItem(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "ressource d'une collection"
-        constraints = [models.UniqueConstraint(fields=["collection", "resource"], name="unique_collection_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "resource"], name="library_unique_collection_item")
+        ]
 
     def __str__(self) -> str:
         return f"{self.collection} — {self.resource}"

@@ -68,12 +68,14 @@ class AnswerSheet(models.Model):
         verbose_name = "fiche réponse"
         verbose_name_plural = "fiches réponses"
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=SheetStatus.values), name="sheet_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SheetStatus.values), name="library_sheet_status_valid"
+            ),
             # Nothing reaches the public without a named reviewer and a date.
             models.CheckConstraint(
                 condition=~models.Q(status="published")
                 | (models.Q(reviewer__isnull=False) & models.Q(reviewed_on__isnull=False)),
-                name="sheet_published_is_reviewed",
+                name="library_sheet_published_is_reviewed",
             ),
         ]
 

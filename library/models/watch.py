@@ -61,7 +61,9 @@ class WatchPost(models.Model):
         verbose_name = "article de veille"
         verbose_name_plural = "veille"
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=PostStatus.values), name="watch_post_status_valid")
+            models.CheckConstraint(
+                condition=models.Q(status__in=PostStatus.values), name="library_watch_post_status_valid"
+            )
         ]
 
     def __str__(self) -> str:
@@ -98,7 +100,7 @@ class ThemeFollow(models.Model):
 
     class Meta:
         verbose_name = "thème suivi"
-        constraints = [models.UniqueConstraint(fields=["user", "theme"], name="unique_theme_follow")]
+        constraints = [models.UniqueConstraint(fields=["user", "theme"], name="library_unique_theme_follow")]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.theme}"
@@ -112,8 +114,10 @@ class MemberFollow(models.Model):
     class Meta:
         verbose_name = "membre suivi"
         constraints = [
-            models.UniqueConstraint(fields=["follower", "followed"], name="unique_member_follow"),
-            models.CheckConstraint(condition=~models.Q(follower=models.F("followed")), name="member_follow_not_self"),
+            models.UniqueConstraint(fields=["follower", "followed"], name="library_unique_member_follow"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followed")), name="library_member_follow_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +150,9 @@ class DigestSubscription(models.Model):
         verbose_name = "abonnement à la lettre de veille"
         verbose_name_plural = "abonnements à la lettre de veille"
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=DigestStatus.values), name="digest_status_valid")
+            models.CheckConstraint(
+                condition=models.Q(status__in=DigestStatus.values), name="library_digest_status_valid"
+            )
         ]
 
     def __str__(self) -> str:
@@ -198,8 +204,10 @@ class FeedEntry(models.Model):
         verbose_name = "article proposé par un flux"
         verbose_name_plural = "articles proposés par les flux"
         constraints = [
-            models.UniqueConstraint(fields=["source", "guid"], name="unique_feed_entry"),
-            models.CheckConstraint(condition=models.Q(status__in=EntryStatus.values), name="feed_entry_status_valid"),
+            models.UniqueConstraint(fields=["source", "guid"], name="library_unique_feed_entry"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=EntryStatus.values), name="library_feed_entry_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
