@@ -53,3 +53,11 @@ def request_library(request_obj: object) -> dict:
 def person(user: object) -> str:
     """A member as coordinators see them: their name, else their address."""
     return user.get_full_name() if user is not None else "—"
+
+
+@register.inclusion_tag("library/includes/account_links.html")
+def library_space(user: object) -> dict:
+    """On "Mon espace": where a contributor's library work is, and the moderation queue for coordinators."""
+    from library.access import can_contribute, can_moderate
+
+    return {"contributor": can_contribute(user), "moderator": can_moderate(user)}
