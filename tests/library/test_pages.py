@@ -79,3 +79,18 @@ def test_the_demo_content_loads_once_with_a_dozen_sheets_to_review_and_the_first
     meeting = Event.objects.get()
     assert (meeting.kind, meeting.status) == ("club_meeting", EventStatus.PUBLISHED)
     assert meeting.title == "Première rencontre du club innovation"
+
+
+def test_my_space_links_a_contributor_to_their_library_work(client, db):
+    from tests.accounts.factories import make_user
+    from tests.library.factories import mediator
+
+    member = mediator()
+    client.login(username=member.email, password=PASSWORD)
+    page = text(client.get(reverse("accounts:home")))
+    assert reverse("library:mine") in page and reverse("library:moderation") not in page
+    client.login(username=coordinator().email, password=PASSWORD)
+    assert reverse("library:moderation") in text(client.get(reverse("accounts:home")))
+    make_user("gestion@example.org", role="place_manager")
+    client.login(username="gestion@example.org", password=PASSWORD)
+    assert reverse("library:mine") not in text(client.get(reverse("accounts:home")))
