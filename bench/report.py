@@ -10,6 +10,10 @@ P95_TARGET_MS = 50.0
 GROWTH_TARGET = 2.0
 PAGE_LIMIT_KB = 100
 SUGGESTIONS_P95_TARGET_MS = 20.0
+# Every public page within this many times the trivial view's p95 (same process, same run) at the smallest size,
+# and within PAGE_GROWTH_TARGET of its own p95 at the largest.
+PAGE_RATIO_TARGET = 5.0
+PAGE_GROWTH_TARGET = 1.5
 
 
 def measured(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,6 +60,7 @@ def verdicts(databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
         checks += _suggestion_verdicts(name, database["sizes"], sizes)
+        checks += page_verdicts(name, database["sizes"], sizes)
         heavy = sorted(
             {
                 page
@@ -105,6 +110,38 @@ def _suggestion_verdicts(name: str, figures: dict[str, Any], sizes: list[str]) -
                 "passed": growth < size_ratio,
             }
         )
+    return checks
+
+
+def page_verdicts(name: str, figures: dict[str, Any], sizes: list[str]) -> list[dict[str, Any]]:
+    """Each public page: p95 within PAGE_RATIO_TARGET × the trivial view's at the smallest size, and growth."""
+    smallest, largest = sizes[0], sizes[-1]
+    pages = figures[smallest].get("pages", {})
+    checks = []
+    for page, data in pages.items():
+        checks.append(
+            {
+                "database": name,
+                "check": f"{page}: p95 / trivial p95 at {int(smallest):,} places <= {PAGE_RATIO_TARGET:.0f}",
+                "check_fr": f"{page} : p95 / p95 de la vue triviale à {_fr(int(smallest))} lieux "
+                f"≤ {PAGE_RATIO_TARGET:.0f}",
+                "value": f"{data['ratio_p95']:.1f}× ({data['page']['p95']:.1f} / {data['trivial']['p95']:.1f} ms)",
+                "passed": data["ratio_p95"] <= PAGE_RATIO_TARGET,
+            }
+        )
+        large = figures[largest].get("pages", {}).get(page)
+        if largest != smallest and large:
+            growth = large["page"]["p95"] / data["page"]["p95"]
+            checks.append(
+                {
+                    "database": name,
+                    "check": f"{page}: p95 {int(largest):,} / p95 {int(smallest):,} <= {PAGE_GROWTH_TARGET}",
+                    "check_fr": f"{page} : p95 à {_fr(int(largest))} / p95 à {_fr(int(smallest))} "
+                    f"≤ {PAGE_GROWTH_TARGET}".replace(".", ","),
+                    "value": f"{growth:.2f} ({large['page']['p95']:.1f} / {data['page']['p95']:.1f} ms)",
+                    "passed": growth <= PAGE_GROWTH_TARGET,
+                }
+            )
     return checks
 
 
@@ -160,18 +197,29 @@ def _timing_rows(results: dict[str, Any], places: Callable[[int], str] = _thousa
     return rows
 
 
-def _other_page_rows(
-    results: dict[str, Any], places: Callable[[int], str] = _thousands
-) -> tuple[list[str], list[list[str]]]:
-    rows_data = rows_by_size(results)
-    if not rows_data:
-        return [], []
-    pages = list(rows_data[0][2]["other_pages"])
+def _page_rows(results: dict[str, Any], places: Callable[[int], str] = _thousands) -> list[list[str]]:
+    """One row per page, database and size: p95 of the page and of the trivial view beside it, their ratio."""
     rows = []
-    for name, size, data in rows_data:
-        timings = [data["other_pages"][page] for page in pages]
-        rows.append([name, places(size), *(f"{timing['median']:.1f} / {timing['p95']:.1f}" for timing in timings)])
-    return pages, rows
+    for name, size, data in rows_by_size(results):
+        for page, timing in data.get("pages", {}).items():
+            rows.append(
+                [
+                    page,
+                    name,
+                    places(size),
+                    _ms(timing["page"]["median"]),
+                    _ms(timing["page"]["p95"]),
+                    _ms(timing["trivial"]["p95"]),
+                    f"{timing['ratio_p95']:.1f}×",
+                    str(timing["queries"]),
+                ]
+            )
+    rows.sort(key=lambda row: row[0])
+    return rows
+
+
+PAGE_HEADERS = ["page", "database", "places", "med ms", "p95 ms", "trivial p95", "ratio p95", "queries"]
+PAGE_HEADERS_FR = ["page", "base", "lieux", "médiane", "p95", "p95 triviale", "rapport p95", "requêtes SQL"]
 
 
 def _weight_rows(results: dict[str, Any]) -> list[list[str]]:
@@ -209,10 +257,10 @@ def print_text(results: dict[str, Any]) -> None:
                 f"{found['suggestions_median']} suggestions (median)"
             )
 
-    pages, rows = _other_page_rows(results)
+    rows = _page_rows(results)
     if rows:
-        print("\nOther public pages, server time in ms (median / p95):")
-        print(table(["database", "places", *pages], rows))
+        print("\nEvery public page beside the trivial view /sante/ (interleaved, same process), server time in ms:")
+        print(table(PAGE_HEADERS, rows))
 
     print("\nSlowest results page (commune with the highest median), its queries run again to the last row:")
     for name, size, data in rows_by_size(results):
@@ -273,10 +321,10 @@ def markdown(results: dict[str, Any]) -> str:
     if suggestion_rows:
         parts += ["", "Suggestions (besoin + commune → lieux classés), ms :", ""]
         parts.append(markdown_table(["base", "lieux", "en processus méd.", "p95", "HTTP méd.", "p95"], suggestion_rows))
-    pages, rows = _other_page_rows(results, _fr)
+    rows = _page_rows(results, _fr)
     if rows:
-        parts += ["", "Autres pages publiques (médiane / p95, ms) :", ""]
-        parts.append(markdown_table(["base", "lieux", *pages], rows))
+        parts += ["", "Chaque page publique à côté de la vue triviale `/sante/` (en alternance), ms :", ""]
+        parts.append(markdown_table(PAGE_HEADERS_FR, rows))
     rows = _weight_rows(results)
     if rows:
         parts += [

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
@@ -42,6 +43,7 @@ SAMPLE_SIZE = 50
 REQUIRED_COMMUNES = ("58194", "58149")
 PAGE_LIMIT_BYTES = 100_000
 WARMUP_REQUESTS = 20
+WEIGHED_PAGES = ("home", "results", "map", "place", "all_places", "request_form", "data_notice", "widget")
 ASSET = re.compile(r"""<(?:link[^>]*\bhref|script[^>]*\bsrc)="(?P<url>/static/[^"]+)\"""")
 
 
@@ -97,13 +99,34 @@ def measure_timings(client: Client, commune_codes: list[str], requests: int) -> 
     }
 
 
-def measure_other_pages(client: Client, pages: dict[str, str], requests: int) -> dict[str, Any]:
-    """The other public pages, fewer requests each: to see which of them grow with the directory."""
+def measure_pages(client: Client, pages: dict[str, list[str]], requests: int) -> dict[str, Any]:
+    """Every public page, each interleaved with the trivial view: the ratio of their p95 is the page's own cost.
+
+    Each page goes through its list of URLs in turn (communes, places, pages of the list): after the warm-up
+    every URL has been asked once, so that the figures are those of a server in service (caches warm).
+    """
     timings = {}
-    for name, url in pages.items():
-        for _ in range(3):
+    for name, urls in pages.items():
+        for url in urls:
             _get(client, url)
-        timings[name] = summarize([_timed(client, url) for _ in range(requests)])
+        for _ in range(3):
+            _get(client, "/sante/")
+        page_ms: list[float] = []
+        trivial_ms: list[float] = []
+        for index in range(requests):
+            page_ms.append(_timed(client, urls[index % len(urls)]))
+            trivial_ms.append(_timed(client, "/sante/"))
+        with CaptureQueriesContext(connection) as captured:
+            _get(client, urls[0])
+        page, trivial = summarize(page_ms), summarize(trivial_ms)
+        timings[name] = {
+            "url": urls[0],
+            "urls": len(urls),
+            "page": page,
+            "trivial": trivial,
+            "ratio_p95": page["p95"] / trivial["p95"],
+            "queries": len(captured.captured_queries),
+        }
     return timings
 
 
@@ -212,6 +235,7 @@ def run(*, database: str, sizes: list[int], requests: int, other_requests: int, 
         territory_seconds = 0.0
         if not reuse:
             _, territory_seconds = _step("territory", load_territory)
+        seed_modules()
         communes = synthetic.load_commune_points()
         generator = synthetic.DirectoryGenerator(communes, seed=SEED)
         sample = synthetic.sample_communes(communes, seed=SEED, size=SAMPLE_SIZE, required=REQUIRED_COMMUNES)
@@ -244,39 +268,100 @@ def run(*, database: str, sizes: list[int], requests: int, other_requests: int, 
     output.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
+# Pages of the modules, measured when their app is installed and the page answers 200 on the benchmark's data
+# (modules that need a catalogue of their own, like funding, have their own bench module: bench/*_bench.py).
+MODULE_PAGES = {
+    "roadmap": ["/feuille-de-route/"],
+    "library": ["/ressources/", "/agenda/", "/veille/"],
+    "observatory": ["/observatoire/"],
+}
+SAMPLE_PLACES = 50
+LIST_PAGES = (1, 2, 3, 10, 50)
+
+
+def sample_places() -> list[Place]:
+    """Open places spread over the directory, Nevers's first: a fixed sample, the same at every size."""
+    nevers = Place.objects.filter(commune__code=REQUIRED_COMMUNES[0], status=PlaceStatus.OPEN).order_by("pk")[:1]
+    step = max(1, synthetic.CHUNK_SIZE // SAMPLE_PLACES)
+    # The first 30,000 places are the same at every size: pick among them so that both sizes ask the same pages.
+    spread = Place.objects.filter(status=PlaceStatus.OPEN, pk__lte=30_000, pk__in=range(1, 30_000, step))
+    return [*nevers, *spread.order_by("pk")[: SAMPLE_PLACES - 1]] or [Place.objects.public().order_by("pk").first()]
+
+
+def seed_modules() -> None:
+    """The modules' own demonstration data where they ship a loader (the roadmap of the committee of June 2024)."""
+    if apps.is_installed("roadmap"):
+        from roadmap.seed import load_roadmap_demo
+
+        load_roadmap_demo()
+
+
+def module_pages(client: Client) -> dict[str, list[str]]:
+    found = {}
+    for app, paths in MODULE_PAGES.items():
+        if not apps.is_installed(app):
+            continue
+        urls = list(paths)
+        if app == "roadmap":
+            from roadmap.models import ActionSheet, Roadmap
+
+            roadmap = Roadmap.objects.filter(is_public=True).order_by("pk").first()
+            sheet = ActionSheet.objects.filter(roadmap=roadmap).order_by("code").first() if roadmap else None
+            urls += [item.get_absolute_url() for item in (roadmap, sheet) if item is not None]
+        for url in urls:
+            if client.get(url).status_code == 200:
+                found[url.strip("/")] = [url]
+            else:
+                print(f"    {url}: not measured (does not answer 200 on the benchmark's data)", flush=True)
+    return found
+
+
+def public_pages(client: Client, sample: list[str]) -> dict[str, list[str]]:
+    """Every public page the issue lists, each with the URLs it goes through."""
+    communes = Commune.objects.in_bulk(sample, field_name="code")
+    places = sample_places()
+    pages = {
+        "home": ["/"],
+        "results": [results_url(code) for code in sample],
+        "results_by_name": [
+            f"/lieux/?{urlencode({'q': NEED, 'ou': communes[code].name, 'rayon': RADIUS_KM})}" for code in sample
+        ],
+        "place": [place.get_absolute_url() for place in places],
+        "map": [results_url(code, view="/carte/", radius=None) for code in sample],
+        "all_places": [f"/lieux/?page={page}" if page > 1 else "/lieux/" for page in LIST_PAGES],
+        "request_form": ["/demande/"],
+        "data_notice": ["/donnees/"],
+        "widget": [f"/widget/?{urlencode({'besoin': NEED, 'commune': code})}" for code in sample],
+    }
+    pages.update(module_pages(client))
+    return pages
+
+
 def measure_size(
     client: Client, sample: list[str], requests: int, other_requests: int, load_seconds: float
 ) -> dict[str, Any]:
-    place = Place.objects.filter(commune__code=REQUIRED_COMMUNES[0], status=PlaceStatus.OPEN).order_by("pk").first()
-    if place is None:
-        place = Place.objects.public().order_by("pk").first()
-    pages = {
-        "home": "/",
-        "results": results_url(REQUIRED_COMMUNES[0]),
-        "map": results_url(REQUIRED_COMMUNES[1], view="/carte/", radius=None),
-        "place": place.get_absolute_url(),
-        "all_places": "/lieux/",
-        "data_notice": "/donnees/",
-    }
+    pages = public_pages(client, sample)
     print(f"    results page and /sante/, {requests} requests each…", flush=True)
     timings = measure_timings(client, sample, requests)
     # Other processes share the machine: the load average tells how far to trust the timings.
     load_average = os.getloadavg()
     print(f"    suggestions, in process and over the API, {requests} each…", flush=True)
     suggestion_timings = measure_suggestions(client, sample, requests)
-    print(f"    other public pages, {other_requests} requests each…", flush=True)
-    other_pages = measure_other_pages(client, {k: v for k, v in pages.items() if k != "results"}, other_requests)
+    print(f"    every public page beside /sante/, {other_requests} requests each…", flush=True)
+    page_timings = measure_pages(client, pages, other_requests)
+    weighed = {name: urls[0] for name, urls in pages.items() if name in WEIGHED_PAGES}
     return {
         "places": Place.objects.count(),
         "load_seconds": load_seconds,
         "timings": timings,
         "suggestions": suggestion_timings,
         "load_average": load_average,
-        "other_pages": other_pages,
+        "load_average_after": os.getloadavg(),
+        "pages": page_timings,
         "queries": query_profile(client, results_url(REQUIRED_COMMUNES[0])),
         "slowest_queries": query_profile(client, results_url(timings["slowest_commune"])),
         "hits_in_radius": hits_in_radius(sample),
-        "page_weights": measure_page_weights(client, pages),
+        "page_weights": measure_page_weights(client, weighed),
         "debug": settings.DEBUG,
     }
 
