@@ -4,7 +4,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
@@ -15,12 +15,12 @@ from directory.forms import SearchForm
 from directory.importers.licences import attribution, licence_url
 from directory.index import Profile
 from directory.models import WHEELCHAIR_ACCESS, AccessState, Place, PlaceStatus
-from directory.search import THIN_RESULT, SearchQuery, SearchResult, all_terms, related_typologies, search
+from directory.place_page import get_place_for_page
+from directory.search import THIN_RESULT, SearchQuery, SearchResult, all_terms, public_count, related_typologies, search
 from territory.lookup import nearest_commune, resolve_commune
 from territory.models import Commune
 
 USED_TYPOLOGIES_KEY = "directory:used-typologies"
-PUBLIC_COUNT_KEY = "directory:public-count"
 QUICK_NEEDS = ["Imprimante 3D", "Découpe laser", "Réalité virtuelle", "Démarches en ligne", "Intelligence artificielle"]
 
 
@@ -121,17 +121,12 @@ def _next_steps(params: QueryDict, data: dict, commune: Commune | None, result: 
     }
 
 
-def _public_count() -> int:
-    """How many places the home page announces: counting a national directory on every visit cost more than the page."""
-    return cache.get_or_set(PUBLIC_COUNT_KEY, Place.objects.public().count, timeout=60)
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/home.html",
-        {"form": SearchForm(terms=[]), "quick_needs": QUICK_NEEDS, "place_count": _public_count()},
+        {"form": SearchForm(terms=[]), "quick_needs": QUICK_NEEDS, "place_count": public_count()},
     )
 
 
@@ -165,12 +160,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
-    place = get_object_or_404(
-        Place.objects.with_card_data().prefetch_related(
-            "publics", "fees", "access_modes", "support_modes", "stops__commune", "accessibility_no"
-        ),
-        pk=pk,
-    )
+    place = get_place_for_page(pk)
     if slug != place.slug:
         return HttpResponseRedirect(place.get_absolute_url())
     zone = opening_hours.place_timezone(place.commune.code)
