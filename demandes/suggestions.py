@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from aiguillage import memo
 from demandes.models import NeedCategory, Request
 from directory import index
 from directory.index import Profile
@@ -61,7 +61,7 @@ class TermTable:
     @classmethod
     def load(cls) -> "TermTable":
         """From the cache (a minute at most, dropped when a term is saved), else from the database."""
-        return cache.get_or_set(TERM_TABLE_KEY, cls._read, timeout=CATEGORIES_TTL_SECONDS)
+        return memo.get_or_set(TERM_TABLE_KEY, cls._read, timeout=CATEGORIES_TTL_SECONDS)
 
     @classmethod
     def _read(cls) -> "TermTable":
@@ -92,7 +92,7 @@ def categories() -> dict[str, tuple[NeedCategory, Category]]:
     The thesaurus is read on every qualification and every API call: it is kept in the cache for a
     minute, and dropped from it as soon as a category, its links or a term is saved here.
     """
-    return cache.get_or_set(CATEGORIES_KEY, _read_categories, timeout=CATEGORIES_TTL_SECONDS)
+    return memo.get_or_set(CATEGORIES_KEY, _read_categories, timeout=CATEGORIES_TTL_SECONDS)
 
 
 def _read_categories() -> dict[str, tuple[NeedCategory, Category]]:
@@ -115,7 +115,7 @@ def _read_categories() -> dict[str, tuple[NeedCategory, Category]]:
 
 def forget_categories(**kwargs: object) -> None:
     """Signal receiver: the thesaurus or a term changed, the next reading goes to the database."""
-    cache.delete_many([CATEGORIES_KEY, TERM_TABLE_KEY])
+    memo.forget(CATEGORIES_KEY, TERM_TABLE_KEY)
 
 
 def qualify(text: str) -> list[tuple[NeedCategory, tuple[str, ...]]]:

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
+from aiguillage import memo
 from aiguillage.lib import opening_hours
 from directory import index
 from directory.index import Profile
@@ -97,13 +98,19 @@ class SearchResult:
 
 
 def all_terms() -> list[Term]:
-    """Every vocabulary term, as each search reads them: from the cache (a minute at most, dropped when a term
-    is saved or deleted here), else from the database."""
-    return cache.get_or_set(TERMS_KEY, lambda: list(Term.objects.all()), timeout=60)
+    """Every vocabulary term, as each search reads them: from this process's memory (a minute at most, dropped on
+    every server when a term is saved or deleted here), else from the database."""
+    return memo.get_or_set(TERMS_KEY, lambda: list(Term.objects.all()), timeout=60)
+
+
+def public_count() -> int:
+    """How many public places there are: counting a national directory on every list page cost more than the page
+    (a minute of delay on a count is harmless)."""
+    return cache.get_or_set(PUBLIC_COUNT_KEY, Place.objects.public().count, timeout=60)
 
 
 def forget_terms(**kwargs: object) -> None:
-    cache.delete(TERMS_KEY)
+    memo.forget(TERMS_KEY)
 
 
 CARD_FIELDS = (
@@ -124,6 +131,7 @@ CARD_FIELDS = (
 )
 ID_CHUNK = 5000  # under every database's limit of parameters in one query
 TERMS_KEY = "directory:terms"
+PUBLIC_COUNT_KEY = "directory:public-count"
 
 
 def _offering(vocabulary: str, term_ids: list[int], place_field: str = "pk") -> Exists:
@@ -378,7 +386,8 @@ def search(
             ordered = None
 
     if ordered is None:
-        total = places.count()
+        # Every public place (no need, no filter): the count is kept a minute, as the home page's.
+        total = public_count() if not (matched or unmatched or chosen) else places.count()
     else:
         total = len(ordered)
     page_count = max(1, -(-total // page_size))

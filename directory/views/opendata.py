@@ -299,7 +299,8 @@ def widget(request: HttpRequest) -> HttpResponse:
     need = request.GET.get("besoin", "")[:200]
     where = request.GET.get("commune", "")[:100]
     commune, _ = resolve_commune(where) if where else (None, [])
-    result = search(SearchQuery(need=need, commune=commune), page_size=WIDGET_SIZE)
+    # Only what a card shows (name, commune, phone): the widget never showed the details it used to load.
+    result = search(SearchQuery(need=need, commune=commune), page_size=WIDGET_SIZE, detail=False)
     params = {"q": need, "ou": commune.code if commune else where}
     context = {
         "result": result,
