@@ -15,6 +15,7 @@ class DemandesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from demandes.forms import forget_blank_fields
         from demandes.models import NeedCategory
         from demandes.suggestions import THESAURUS_READER, forget_categories
         from directory.models import Term
@@ -27,5 +28,7 @@ class DemandesConfig(AppConfig):
         for model in (NeedCategory, Term):
             post_save.connect(forget_categories, sender=model, dispatch_uid=f"categories-{model.__name__}-saved")
             post_delete.connect(forget_categories, sender=model, dispatch_uid=f"categories-{model.__name__}-deleted")
+        post_save.connect(forget_blank_fields, sender=Term, dispatch_uid="blank-request-fields-saved")
+        post_delete.connect(forget_blank_fields, sender=Term, dispatch_uid="blank-request-fields-deleted")
         for relation in (NeedCategory.services.through, NeedCategory.equipment.through):
             m2m_changed.connect(forget_categories, sender=relation, dispatch_uid=f"categories-{relation.__name__}")

@@ -134,6 +134,28 @@ class LostLinkForm(forms.Form):
             ) from None
 
 
+BLANK_FIELDS_KEY = "demandes:blank-request-fields"
+
+
+def blank_request_fields() -> str:
+    """The public form's fields as a first visit shows them (nothing typed), rendered once per version of the
+    vocabularies: the checkboxes of situations and accessibility needs were most of the page's time."""
+    from django.template.loader import render_to_string
+
+    from aiguillage import memo
+
+    def render() -> str:
+        return render_to_string("demandes/includes/request_fields.html", {"form": RequestForm()})
+
+    return memo.get_or_set(BLANK_FIELDS_KEY, render, timeout=3600)
+
+
+def forget_blank_fields(**kwargs: object) -> None:
+    from aiguillage import memo
+
+    memo.forget(BLANK_FIELDS_KEY)
+
+
 class MediatorRequestForm(RequestForm):
     """A mediator records a need on someone's behalf, after a call or a visit."""
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from aiguillage.lib.text import normalize_name
 from territory.models import Commune, Departement, Epci
 from territory.outlines import DEFAULT_TOLERANCE, simplify_outlines, store_outlines
+from territory.words import refresh_words
 
 NULL = "\\N"
 KEPT_COMMUNE_TYPES = {"COM"}
@@ -208,6 +209,8 @@ def load_territory(directory: Path | None = None, *, outline_departements: Colle
         )
         report.communes = len(communes)
         report.outlines = store_outlines(simplify_outlines(geometries))
+        # bulk_create passes by the signal that keeps the words of a commune's name in step.
+        refresh_words()
     return report
 
 

@@ -4,12 +4,13 @@ import math
 import re
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import connection
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from aiguillage.lib.fuzzy import near_matches, typo_allowance
 from aiguillage.lib.geo import haversine_km
 from aiguillage.lib.text import normalize_name
-from territory.models import Commune
+from territory.models import Commune, CommuneWord
 
 POSTCODE = re.compile(r"^\d{5}$")
 INSEE_CODE = re.compile(r"^(\d{2}|2[ab])\d{3}$", re.IGNORECASE)
@@ -42,7 +43,7 @@ def find_communes(query: str, limit: int = 10) -> list[Commune]:
     name = normalize_name(query)
     if not name:
         return []
-    candidates = base.filter(Q(search_name__startswith=name) | Q(search_name__contains=" " + name))
+    candidates = base.filter(pk__in=_word_starts(name))
     if departement:
         candidates = candidates.filter(departement__code=departement)
     ranked = candidates.annotate(
@@ -89,6 +90,19 @@ def _with_typos(name: str, departement: str | None, limit: int) -> list[Commune]
     ids = [candidates[index][3] for index, _ in matches]
     by_id = Commune.objects.select_related("departement", "epci").in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _word_starts(name: str) -> QuerySet:
+    """Communes whose normalised name has a word starting with name ("loire", "charite sur"): one index range on
+    CommuneWord, where ``LIKE '%…'`` read the 35,000 names of France on every typed search."""
+    words = CommuneWord.objects.all()
+    if connection.vendor == "postgresql":
+        # Served by the varchar_pattern_ops index, whatever the database's collation.
+        words = words.filter(text__startswith=name)
+    else:
+        # SQLite compares text byte by byte, and serves a range from the index (not a LIKE with ESCAPE).
+        words = words.filter(text__gte=name, text__lt=name + "\U0010ffff")
+    return words.values("commune_id")
 
 
 def _served_first(communes: list[Commune]) -> list[Commune]:

@@ -87,3 +87,25 @@ class CommuneOutline(models.Model):
 
     def __str__(self) -> str:
         return f"Contour de {self.commune_id}"
+
+
+def name_suffixes(search_name: str) -> list[str]:
+    """The commune's normalised name from each word on: "la charite sur loire", "charite sur loire", … "loire"."""
+    words = search_name.split()
+    return [" ".join(words[start:]) for start in range(len(words))]
+
+
+class CommuneWord(models.Model):
+    """The commune's name from each of its words on (``name_suffixes``): a typed name is one index range on this
+    table ("loire" finds La Charité-sur-Loire) instead of a ``LIKE '%…'`` scan of every commune of France."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=100)
+
+    class Meta:
+        # varchar_pattern_ops: PostgreSQL serves LIKE 'loire%' from the index whatever the database's collation
+        # (other databases ignore the operator class and build a plain index, read by a range of text).
+        indexes = [models.Index(fields=["text"], name="communeword_text_idx", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.text

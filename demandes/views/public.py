@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import throttle
 from aiguillage.http import personal_data
 from demandes import tracking
-from demandes.forms import LostLinkForm, RequestForm
+from demandes.forms import LostLinkForm, RequestForm, blank_request_fields
 from demandes.intake import create_request, form_fields
 from demandes.models import Channel, OrientationStatus, Request, Status
 from demandes.references import hash_key
@@ -45,7 +45,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
             return render(request, "demandes/received.html", context)
         else:
             status = 400
-    return render(request, "demandes/new_request.html", {"form": form}, status=status)
+    blank = not form.is_bound and not any(initial.values())
+    context = {"form": form, "blank_fields": blank_request_fields() if blank else ""}
+    return render(request, "demandes/new_request.html", context, status=status)
 
 
 def _lost_link_limits() -> tuple[throttle.Limit, throttle.Limit]:
