@@ -67,58 +67,81 @@ def create_request(
     note: str = "",
     needs: Sequence[NeedCategory] | None = None,
 ) -> Created:
-    """Record the request, find its needs in the text (unless given), and check whether any place can answer."""
+    """Record the request, find its needs in the text (unless given), and check whether any place can answer.
+
+    Qualification and routing read only the text and the answers, not the row: they run before the write
+    transaction, so that concurrent submissions hold the database's locks for the few inserts alone.
+    """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    description = description.strip()
+    quantity = max(1, quantity)
+    if needs is None:
+        found = [(category, list(evidence)) for category, evidence in suggestions.qualify(description)]
+    else:
+        found = [(category, None) for category in needs]
+    unmet = False
+    if found:
+        unmet = suggestions.unmet_for(
+            need_categories=[category for category, _ in found],
+            commune=commune,
+            audience=audience,
+            quantity=quantity,
+            accessibility_codes=[term.code for term in accessibility_needs],
+        )
+    key, key_hash = new_tracking_key()
     with transaction.atomic():
-        key, key_hash = new_tracking_key()
         request = Request.objects.create(
             reference=next_reference(commune),
             tracking_key_hash=key_hash,
             channel=channel,
-            description=description.strip(),
+            description=description,
             commune=commune,
             audience=audience,
-            quantity=max(1, quantity),
+            quantity=quantity,
             contact_name=contact_name.strip(),
             contact_email=contact_email.strip().lower(),
             contact_phone=contact_phone.strip(),
             consent=consent,
             recorded_by=recorded_by,
             organisation=organisation,
+            status=Status.QUALIFIED if found else Status.NEW,
+            version=2 if found else 1,
+            unmet=unmet,
         )
-        request.situations.set(situations)
-        request.accessibility_needs.set(accessibility_needs)
-        RequestEvent.objects.create(
-            request=request,
-            kind=EventKind.CREATED,
-            actor=recorded_by,
-            actor_label=organisation.name if organisation else "",
-            to_status=Status.NEW,
-            note=(Channel(channel).label + (f". {note.strip()}" if note.strip() else "")),
-        )
-        if needs is None:
-            found = suggestions.qualify(request.description)
-            links = [
-                RequestNeed(request=request, category=category, evidence=list(evidence)) for category, evidence in found
-            ]
-        else:
-            links = [RequestNeed(request=request, category=category, by_coordinator=True) for category in needs]
-        RequestNeed.objects.bulk_create(links)
-        if links:
-            request.status = Status.QUALIFIED
-            request.version += 1
-            RequestEvent.objects.create(
+        if situations:
+            request.situations.set(situations)
+        if accessibility_needs:
+            request.accessibility_needs.set(accessibility_needs)
+        events = [
+            RequestEvent(
                 request=request,
-                kind=EventKind.QUALIFIED,
-                from_status=Status.NEW,
-                to_status=Status.QUALIFIED,
-                actor_label="Qualification automatique",
-                note="Besoins : " + ", ".join(link.category.label for link in links),
+                kind=EventKind.CREATED,
+                actor=recorded_by,
+                actor_label=organisation.name if organisation else "",
+                to_status=Status.NEW,
+                note=(Channel(channel).label + (f". {note.strip()}" if note.strip() else "")),
             )
-            result = suggestions.for_request(request)
-            request.unmet = result.unmet
-            request.save(update_fields=["status", "version", "unmet"])
+        ]
+        links = [
+            RequestNeed(request=request, category=category, evidence=evidence)
+            if evidence is not None
+            else RequestNeed(request=request, category=category, by_coordinator=True)
+            for category, evidence in found
+        ]
+        if links:
+            RequestNeed.objects.bulk_create(links)
+            events.append(
+                RequestEvent(
+                    request=request,
+                    kind=EventKind.QUALIFIED,
+                    from_status=Status.NEW,
+                    to_status=Status.QUALIFIED,
+                    actor_label="Qualification automatique",
+                    note="Besoins : " + ", ".join(link.category.label for link in links),
+                )
+            )
+        RequestEvent.objects.bulk_create(events)
         notifications.new_request(request)
         notifications.request_received(request, tracking_url(request.reference, key))
     return Created(request=request, tracking_key=key)

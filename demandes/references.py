@@ -1,10 +1,12 @@
 """Readable references (58-2026-00042) and the secret of each private tracking link."""
 
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -19,12 +21,63 @@ def next_reference(commune: Commune) -> str:
     database restored from an older dump (with an older counter, or none) never gives a number twice.
     """
     prefix = f"{commune.departement_code}-{timezone.localdate().year}"
-    with transaction.atomic():
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix)
-        counter.last = max(counter.last, highest_number(prefix)) + 1
-        counter.save(update_fields=["last"])
+    if connection.vendor == "postgresql":
+        number = _from_sequence(prefix)
+    else:
+        # SQLite has one writer at a time (IMMEDIATE transactions): a counter row costs no concurrency there.
+        with transaction.atomic():
+            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix)
+            counter.last = max(counter.last, highest_number(prefix)) + 1
+            counter.save(update_fields=["last"])
+        number = counter.last
     width = settings.REQUEST_REFERENCE_DIGITS
-    return f"{prefix}-{counter.last:0{width}d}"
+    return f"{prefix}-{number:0{width}d}"
+
+
+# Sequences this process knows exist: creating one is checked once per prefix and process.
+_sequences: set[str] = set()
+
+
+def _sequence_name(prefix: str) -> str:
+    return "demandes_reference_" + re.sub(r"[^a-z0-9]", "_", prefix.lower())
+
+
+def _from_sequence(prefix: str) -> int:
+    """A number from the prefix's PostgreSQL sequence: no row is locked, so that concurrent submissions do not
+    wait for each other's transactions (a locked counter row serialised them at about 40 a second).
+
+    The counter row stays the floor that a restore sets (aiguillage/backup.py keeps the replaced database's
+    counters): read without a lock, and a sequence found behind it is moved past it.
+    """
+    name = _sequence_name(prefix)
+    with connection.cursor() as cursor:
+        if name not in _sequences:
+            _create_sequence(cursor, name, prefix)
+            # Remembered once committed: a sequence created in a transaction that rolls back is gone.
+            transaction.on_commit(lambda: _sequences.add(name))
+        cursor.execute("SELECT nextval(%s)", [name])
+        number = cursor.fetchone()[0]
+        floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first() or 0
+        if number <= floor:
+            cursor.execute("SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM " + name + ")))", [name, floor])
+            cursor.execute("SELECT nextval(%s)", [name])
+            number = cursor.fetchone()[0]
+    return number
+
+
+def _create_sequence(cursor: CursorWrapper, name: str, prefix: str) -> None:
+    cursor.execute("SELECT to_regclass(%s)", [name])
+    if cursor.fetchone()[0] is not None:
+        return
+    # Two first submissions of a year at once: the advisory lock makes the second wait, then find the sequence.
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+    start = max(
+        ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first() or 0,
+        highest_number(prefix),
+    )
+    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} MINVALUE 0 START {start + 1}")
+    # The counter row is what a restore keeps: make sure the prefix has one.
+    ReferenceCounter.objects.get_or_create(prefix=prefix, defaults={"last": start})
 
 
 def highest_number(prefix: str) -> int:

@@ -373,6 +373,25 @@ def suggest(
     return route(request, [suggestion.candidate for suggestion in result.suggestions], config)
 
 
+def unmet_for(
+    *,
+    need_categories: Sequence[NeedCategory],
+    commune: Commune,
+    audience: str,
+    quantity: int,
+    accessibility_codes: Sequence[str],
+) -> bool:
+    """Whether no place answers these needs: what for_request would say of a request not written yet."""
+    index = categories()
+    return suggest(
+        needs=[index[category.code][1] for category in need_categories if category.code in index],
+        commune=commune,
+        audience=audience,
+        quantity=quantity,
+        accessibility_needs=list(accessibility_codes),
+    ).unmet
+
+
 def for_request(request: Request, *, limit: int = 5) -> RoutingResult:
     index = categories()
     codes = list(request.need_links.values_list("category__code", flat=True))
