@@ -58,10 +58,13 @@ def database_from_url(url: str) -> dict:
         # Writers wait for the lock (IMMEDIATE takes it at BEGIN, so that a transaction never fails half-way when
         # it starts writing) instead of failing with "database is locked"; WAL is set once on the file by the
         # migration aiguillage 0001.
+        # Connections are kept between requests, as on PostgreSQL: opening one costs more than a small page.
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", 20)},
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme in ("postgres", "postgresql"):
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
