@@ -34,10 +34,6 @@ def next_reference(commune: Commune) -> str:
     return f"{prefix}-{number:0{width}d}"
 
 
-# Sequences this process knows exist: creating one is checked once per prefix and process.
-_sequences: set[str] = set()
-
-
 def _sequence_name(prefix: str) -> str:
     return "demandes_reference_" + re.sub(r"[^a-z0-9]", "_", prefix.lower())
 
@@ -51,12 +47,14 @@ def _from_sequence(prefix: str) -> int:
     """
     name = _sequence_name(prefix)
     with connection.cursor() as cursor:
-        if name not in _sequences:
-            _create_sequence(cursor, name, prefix)
-            # Remembered once committed: a sequence created in a transaction that rolls back is gone.
-            transaction.on_commit(lambda: _sequences.add(name))
-        cursor.execute("SELECT nextval(%s)", [name])
+        # to_regclass is NULL for a sequence not created yet (the first submission of the year), and nextval of
+        # NULL is NULL: one query, and no error that would break the transaction.
+        cursor.execute("SELECT nextval(to_regclass(%s))", [name])
         number = cursor.fetchone()[0]
+        if number is None:
+            _create_sequence(cursor, name, prefix)
+            cursor.execute("SELECT nextval(%s)", [name])
+            number = cursor.fetchone()[0]
         floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first() or 0
         if number <= floor:
             cursor.execute("SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM " + name + ")))", [name, floor])
@@ -66,9 +64,6 @@ def _from_sequence(prefix: str) -> int:
 
 
 def _create_sequence(cursor: CursorWrapper, name: str, prefix: str) -> None:
-    cursor.execute("SELECT to_regclass(%s)", [name])
-    if cursor.fetchone()[0] is not None:
-        return
     # Two first submissions of a year at once: the advisory lock makes the second wait, then find the sequence.
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
     start = max(
