@@ -46,15 +46,15 @@ def _outbox() -> dict:
     An email given up after every retry is the coordinators' to handle (/coordination/courriels/), not an outage.
     """
     try:
-        emails = outbox.undelivered()
+        queue = outbox.backlog()
     except Exception as error:  # noqa: BLE001
         return {"ok": False, "detail": type(error).__name__}
-    pending = [email.queued_at for email in emails if not email.given_up]
-    seconds = int((timezone.now() - min(pending)).total_seconds()) if pending else 0
+    oldest = queue.oldest_unsent
+    seconds = int((timezone.now() - oldest).total_seconds()) if oldest else 0
     return {
         "ok": seconds <= settings.HEALTH_OUTBOX_MAX_AGE_SECONDS,
-        "unsent": len(pending),
-        "given_up": len(emails) - len(pending),
+        "unsent": queue.unsent,
+        "given_up": queue.given_up,
         "oldest_unsent_age_seconds": seconds,
     }
 

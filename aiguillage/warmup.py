@@ -35,3 +35,20 @@ def warm() -> None:
             get_template(name)
         except TemplateDoesNotExist:
             logger.warning("warm-up: no template %s", name)
+
+
+def warm_worker() -> None:
+    """After the fork, in each worker: what the first submission and the first search would read (the thesaurus,
+    the vocabularies, the qualification's word tables), through the worker's own database connection."""
+    from demandes import suggestions
+    from demandes.forms import blank_request_fields
+    from directory.search import all_terms
+
+    try:
+        suggestions.categories()
+        suggestions.TermTable.load()
+        suggestions.qualify("Imprimer une pièce en 3D et comprendre l'intelligence artificielle")
+        all_terms()
+        blank_request_fields()
+    except Exception:  # noqa: BLE001 - a worker that cannot warm up still serves; the first requests pay instead
+        logger.exception("warm-up of the worker failed")

@@ -32,3 +32,6 @@ def post_fork(server, worker):  # noqa: ANN001, ANN201 - gunicorn's hook signatu
     from django.db import connections
 
     connections.close_all()
+    from aiguillage.warmup import warm_worker
+
+    warm_worker()
