@@ -40,6 +40,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--databases", default=",".join(DATABASES), help="sqlite, postgres or both")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page and size")
     parser.add_argument("--other-requests", type=int, default=30, help="timed requests for each other public page")
+    parser.add_argument(
+        "--load-seconds",
+        type=int,
+        default=10,
+        help="load stage (gunicorn + wrk) seconds per page at the smallest size; 0 skips it (default: %(default)s)",
+    )
     parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK_SIZE} places, SQLite only")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases, to inspect them")
     parser.add_argument(
@@ -56,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.keep = args.keep or args.reuse
     if args.quick:
         args.sizes, args.databases, args.requests, args.other_requests = str(QUICK_SIZE), "sqlite", QUICK_REQUESTS, 5
+        args.load_seconds = min(args.load_seconds, 2)
     try:
         args.size_list = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
     except ValueError:
@@ -85,6 +92,8 @@ def run_worker(args: argparse.Namespace) -> None:
         other_requests=args.other_requests,
         output=args.output,
         reuse=args.reuse,
+        wrk_seconds=args.load_seconds,
+        environment=worker_environment(os.environ["DATABASE_URL"]),
     )
 
 
@@ -165,6 +174,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
         f"--sizes={args.sizes}",
         f"--requests={args.requests}",
         f"--other-requests={args.other_requests}",
+        f"--load-seconds={args.load_seconds}",
     ]
     if args.reuse:
         command.append("--reuse")

@@ -14,6 +14,9 @@ SUGGESTIONS_P95_TARGET_MS = 20.0
 # and within PAGE_GROWTH_TARGET of its own p95 at the largest.
 PAGE_RATIO_TARGET = 5.0
 PAGE_GROWTH_TARGET = 1.5
+# Submissions under load (gunicorn, 2 workers, 200 connections): rate, p95, and none lost.
+SUBMISSIONS_PER_SECOND_TARGET = 200.0
+SUBMISSIONS_P95_TARGET_MS = 1000.0
 
 
 def measured(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -61,6 +64,7 @@ def verdicts(databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
         checks += _suggestion_verdicts(name, database["sizes"], sizes)
         checks += page_verdicts(name, database["sizes"], sizes)
+        checks += load_verdicts(name, database.get("load_stage") or {})
         heavy = sorted(
             {
                 page
@@ -143,6 +147,99 @@ def page_verdicts(name: str, figures: dict[str, Any], sizes: list[str]) -> list[
                 }
             )
     return checks
+
+
+def load_verdicts(name: str, stage: dict[str, Any]) -> list[dict[str, Any]]:
+    """The submission runs: at least 200 a second with a p95 under 1 s on PostgreSQL, none lost, no error."""
+    checks = []
+    for kind, run in (stage.get("submissions") or {}).items():
+        errors = sum(run["errors"].values())
+        label = "POST /api/v1/requests" if kind == "api" else "POST /demande/"
+        checks.append(
+            {
+                "database": name,
+                "check": f"{label}: 0 lost, 0 errors",
+                "check_fr": f"{label} : aucune perdue, aucune erreur",
+                "value": f"{run['created']} created, {run['rows_added']} rows, {errors} errors",
+                "passed": run["created"] <= run["rows_added"] and errors == 0,
+            }
+        )
+        if name == "postgres":
+            checks.append(
+                {
+                    "database": name,
+                    "check": f"{label}: >= {SUBMISSIONS_PER_SECOND_TARGET:.0f}/s, "
+                    f"p95 < {SUBMISSIONS_P95_TARGET_MS:.0f} ms at {stage.get('submit_connections')} connections",
+                    "check_fr": f"{label} : ≥ {SUBMISSIONS_PER_SECOND_TARGET:.0f}/s, p95 < "
+                    f"{SUBMISSIONS_P95_TARGET_MS:.0f} ms à {stage.get('submit_connections')} connexions",
+                    "value": f"{run['per_second']:.0f}/s, p95 {run['p95_ms']:.0f} ms",
+                    "passed": run["per_second"] >= SUBMISSIONS_PER_SECOND_TARGET
+                    and run["p95_ms"] < SUBMISSIONS_P95_TARGET_MS,
+                }
+            )
+    return checks
+
+
+def _load_rows(results: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for database in measured(results):
+        stage = database.get("load_stage") or {}
+        for page, run in (stage.get("pages") or {}).items():
+            rows.append(
+                [
+                    page,
+                    database["database"],
+                    _thousands(stage["places"]),
+                    f"{run['page']['per_second']:.0f}",
+                    f"{run['trivial']['per_second']:.0f}",
+                    f"{run['page']['per_second'] / run['trivial']['per_second']:.2f}"
+                    if run["trivial"]["per_second"]
+                    else "-",
+                    f"{run['page']['p95_ms']:.0f}",
+                    str(run["page"]["errors"]["status"]),
+                ]
+            )
+    return rows
+
+
+def _submission_rows(results: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for database in measured(results):
+        stage = database.get("load_stage") or {}
+        for kind, run in (stage.get("submissions") or {}).items():
+            rows.append(
+                [
+                    "API" if kind == "api" else "formulaire",
+                    database["database"],
+                    str(stage.get("submit_connections")),
+                    f"{run['per_second']:.0f}",
+                    f"{run['p50_ms']:.0f}",
+                    f"{run['p95_ms']:.0f}",
+                    str(run["created"]),
+                    str(run["rows_added"]),
+                    str(max(0, run["created"] - run["rows_added"])),
+                    str(sum(run["errors"].values())),
+                ]
+            )
+    return rows
+
+
+LOAD_HEADERS = ["page", "database", "places", "req/s", "trivial req/s", "page / trivial", "p95 ms", "non-2xx"]
+LOAD_HEADERS_FR = ["page", "base", "lieux", "req/s", "req/s triviale", "page / triviale", "p95 ms", "non 2xx"]
+SUBMISSION_HEADERS = [
+    "run",
+    "database",
+    "connections",
+    "per s",
+    "p50 ms",
+    "p95 ms",
+    "created",
+    "rows",
+    "lost",
+    "errors",
+]
+SUBMISSION_HEADERS_FR = ["envoi", "base", "connexions", "par s", "p50 ms", "p95 ms", "créées", "lignes", "perdues"]
+SUBMISSION_HEADERS_FR.append("erreurs")
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -269,6 +366,18 @@ def print_text(results: dict[str, Any]) -> None:
         for query in profile["slowest"][:3]:
             print(f"    {query['ms']:7.1f} ms {query['rows']:6} rows  {query['sql'][:130]}")
 
+    rows = _load_rows(results)
+    if rows:
+        print("\nLoad stage: gunicorn (2 workers) on loopback, wrk at 20 connections, the trivial view just before:")
+        print(table(LOAD_HEADERS, rows))
+    rows = _submission_rows(results)
+    if rows:
+        print("\nSubmissions under load (wrk, rows counted in the database before and after):")
+        print(table(SUBMISSION_HEADERS, rows))
+    for database in measured(results):
+        if (database.get("load_stage") or {}).get("skipped"):
+            print(f"  load stage skipped ({database['database']}): {database['load_stage']['skipped']}")
+
     rows = _weight_rows(results)
     if rows:
         print("\nPage weight in bytes (HTML gzip as sent / HTML uncompressed; + linked CSS, JS, marker images):")
@@ -325,6 +434,18 @@ def markdown(results: dict[str, Any]) -> str:
     if rows:
         parts += ["", "Chaque page publique à côté de la vue triviale `/sante/` (en alternance), ms :", ""]
         parts.append(markdown_table(PAGE_HEADERS_FR, rows))
+    rows = _load_rows(results)
+    if rows:
+        parts += [
+            "",
+            "Charge : gunicorn (2 processus) en local, wrk à 20 connexions, la vue triviale juste avant :",
+            "",
+        ]
+        parts.append(markdown_table(LOAD_HEADERS_FR, rows))
+    rows = _submission_rows(results)
+    if rows:
+        parts += ["", "Envois sous charge (wrk ; lignes comptées dans la base avant et après) :", ""]
+        parts.append(markdown_table(SUBMISSION_HEADERS_FR, rows))
     rows = _weight_rows(results)
     if rows:
         parts += [

@@ -226,7 +226,17 @@ def collect_static(stack: ExitStack, static_root: Path) -> str:
     return problem
 
 
-def run(*, database: str, sizes: list[int], requests: int, other_requests: int, output: Path, reuse: bool) -> None:
+def run(
+    *,
+    database: str,
+    sizes: list[int],
+    requests: int,
+    other_requests: int,
+    output: Path,
+    reuse: bool,
+    wrk_seconds: int = 0,
+    environment: dict[str, str] | None = None,
+) -> None:
     with ExitStack() as stack:
         static_problem, collect_seconds = _step(
             "collectstatic", lambda: collect_static(stack, output.parent / "static")
@@ -258,6 +268,8 @@ def run(*, database: str, sizes: list[int], requests: int, other_requests: int, 
             size = Place.objects.count()
             print(f"  {size} places already there; measuring…", flush=True)
             report["sizes"][str(size)] = measure_size(client, sample, requests, other_requests, 0.0)
+            if wrk_seconds:
+                report["load_stage"] = load_stage(sample, wrk_seconds, environment or {}, output.parent / "static")
             sizes = []
         loaded = 0
         for size in sorted(sizes):
@@ -265,6 +277,8 @@ def run(*, database: str, sizes: list[int], requests: int, other_requests: int, 
             loaded = size
             print(f"  {size} places loaded in {load_seconds:.1f} s; measuring…", flush=True)
             report["sizes"][str(size)] = measure_size(client, sample, requests, other_requests, load_seconds)
+            if wrk_seconds and size == min(sizes):
+                report["load_stage"] = load_stage(sample, wrk_seconds, environment or {}, output.parent / "static")
     output.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
@@ -335,6 +349,19 @@ def public_pages(client: Client, sample: list[str]) -> dict[str, list[str]]:
     }
     pages.update(module_pages(client))
     return pages
+
+
+def load_stage(sample: list[str], seconds: int, environment: dict[str, str], static_root: Path) -> dict[str, Any]:
+    """gunicorn and wrk over the same pages (bench/load.py), at the size just measured in process."""
+    from bench import load
+
+    client = Client()
+    pages = public_pages(client, sample)
+    # Everything the stage writes (submissions, their emails) is the run's: the database is dropped afterwards.
+    return {
+        "places": Place.objects.count(),
+        **load.run({**environment, "STATIC_ROOT": str(static_root)}, pages, sample, seconds=seconds),
+    }
 
 
 def measure_size(

@@ -55,7 +55,11 @@ def _from_sequence(prefix: str) -> int:
             _create_sequence(cursor, name, prefix)
             cursor.execute("SELECT nextval(%s)", [name])
             number = cursor.fetchone()[0]
-        floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first() or 0
+        floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first()
+        if floor is None:
+            # The counter row is what a restore keeps (with the highest reference stored): every prefix has one.
+            ReferenceCounter.objects.get_or_create(prefix=prefix)
+            floor = 0
         if number <= floor:
             cursor.execute("SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM " + name + ")))", [name, floor])
             cursor.execute("SELECT nextval(%s)", [name])
@@ -71,8 +75,6 @@ def _create_sequence(cursor: CursorWrapper, name: str, prefix: str) -> None:
         highest_number(prefix),
     )
     cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} MINVALUE 0 START {start + 1}")
-    # The counter row is what a restore keeps: make sure the prefix has one.
-    ReferenceCounter.objects.get_or_create(prefix=prefix, defaults={"last": start})
 
 
 def highest_number(prefix: str) -> int:
