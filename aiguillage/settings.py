@@ -62,13 +62,7 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
-            # In WAL mode, synchronous=NORMAL syncs at checkpoints rather than at every commit: the file cannot be
-            # corrupted, a power cut may lose the last transactions. Run once per connection, kept a minute.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": envint("SQLITE_TIMEOUT", 20),
-                "init_command": "PRAGMA synchronous=NORMAL",
-            },
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", 20)},
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
         }

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from aiguillage import outbox
+from aiguillage.locks import single_run_command
 
 
 class Command(BaseCommand):
     help = "Envoie les courriels en attente, réessaie ceux qui ont échoué quand leur délai est passé."
 
+    @single_run_command
     def handle(self, *args: object, **options: object) -> None:
         if settings.MAILER_USE_FILE_LOCK:
             (settings.BASE_DIR / "var").mkdir(exist_ok=True)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from aiguillage.locks import single_run_command
 from demandes.privacy import anonymize_expired, purge_access_log
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
         "et purge le journal des consultations de coordonnées (chaque jour)."
     )
 
+    @single_run_command
     def handle(self, *args: object, **options: object) -> None:
         count = anonymize_expired()
         self.stdout.write(f"{count} demande(s) anonymisée(s).")

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from aiguillage.locks import single_run_command
 from roadmap.snapshots import take_snapshots
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--date", help="AAAA-MM-JJ (par défaut : aujourd'hui)")
 
+    @single_run_command
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             on = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
