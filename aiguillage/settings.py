@@ -134,6 +134,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aiguillage.replica.ReadReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +169,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(os.getenv("DATABASE_URL") or "sqlite:///db.sqlite3")}
+# A PostgreSQL read replica (streaming replication) that answers the public read API (aiguillage/replica.py).
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
+READ_REPLICA_PREFIX = os.getenv("READ_REPLICA_PREFIX", "/api/v1/")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["aiguillage.replica.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
