@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiguillage.backup import BackupError, backup, prune
+from aiguillage.locks import single_run_command
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("destination", nargs="?", help="fichier ou dossier (par défaut BACKUP_DIR)")
         parser.add_argument("--keep", type=int, default=None, help="sauvegardes gardées dans le dossier")
 
+    @single_run_command
     def handle(self, *args: object, destination: str | None, keep: int | None, **options: object) -> None:
         folder = Path(destination) if destination else Path(settings.BACKUP_DIR)
         if destination is None:

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from aiguillage.locks import single_run_command
 from funding.alerts import send_digests
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         "et seulement s'il y a du nouveau). À lancer chaque jour."
     )
 
+    @single_run_command
     def handle(self, *args: Any, **options: Any) -> None:
         report = send_digests()
         self.stdout.write(
