@@ -52,11 +52,12 @@ def attach_relations(place: Place) -> None:
         cache[name] = _cached(Term, [term for term in terms if term.pk in ids] if ids else [])
     profile = Profile.load(place.profile)
     machines: list[Equipment] = []
-    if profile.equipment or not place.profile:
+    # The profile is kept in step by every write (directory/index.py): it says whether there are machines, stops.
+    if profile.equipment:
         machines = list(Equipment.objects.filter(place_id=place.pk).select_related("kind"))
     cache["equipment"] = _cached(Equipment, machines)
     stops: list[ItinerantStop] = []
-    if profile.stops or place.is_itinerant or not place.profile:
+    if profile.stops or place.is_itinerant:
         stops = list(ItinerantStop.objects.filter(place_id=place.pk).select_related("commune"))
     cache["stops"] = _cached(ItinerantStop, stops)
     place._prefetched_objects_cache = cache  # type: ignore[attr-defined]

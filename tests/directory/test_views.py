@@ -138,6 +138,28 @@ def test_place_page_shows_everything_a_visitor_needs(client, fablab):
         assert expected in html, expected
 
 
+def test_the_place_page_reads_its_record_in_a_few_queries_whatever_it_holds(client, db):
+    bare = make_place(name="Point numérique", commune=LUZY)
+    full = make_place(
+        name="Fablab complet",
+        commune=LUZY,
+        equipment=("3d_printer", "vr_headset"),
+        services=("training",),
+        typologies=("FABLAB",),
+        audiences=("individual", "professional"),
+        stops=("58194",),
+        is_itinerant=True,
+    )
+    client.get(bare.get_absolute_url())  # the vocabulary is read once, then kept
+    counts = []
+    for place in (bare, full):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(place.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    # The place, one UNION for every vocabulary; machines and stops only when the place has some.
+    assert counts == [2, 4]
+
+
 def test_a_verified_place_says_when(client, fablab):
     fablab.verified, fablab.date_maj, fablab.verified_by = True, dt.date.today(), "le fablab"
     fablab.save()
