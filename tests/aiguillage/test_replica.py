@@ -10,8 +10,10 @@ import urllib.request
 
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
+from territory.models import Commune
 from tests.factories import make_place
 from tests.server_process import served
 
@@ -34,6 +36,9 @@ def _admin(params: dict) -> psycopg.Connection:
 
 @pytest.fixture
 def replica(transactional_db):
+    # A test run before this one may have flushed the database, communes included.
+    if not Commune.objects.filter(code="58194").exists():
+        call_command("load_territory", verbosity=0)
     params = connection.settings_dict
     name = f"{params['NAME']}_replica"
     auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
