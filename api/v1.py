@@ -29,8 +29,8 @@ from api.schemas import (
 )
 from api.security import CacheThrottle, OrganisationToken, requests_limit, suggestions_limit, token_subject
 from demandes import suggestions
-from demandes.intake import Created, create_request
-from demandes.models import Channel, IdempotentSubmission, NeedCategory, RequestNeed
+from demandes.intake import Created, prepare_request, record_request
+from demandes.models import Channel, IdempotentSubmission, NeedCategory
 from directory.models import Place, Term, Vocabulary
 from funding import api as funding_api
 from routing.engine import RoutingResult
@@ -135,11 +135,18 @@ class Resolved:
 
 
 def _resolve(
-    payload: SuggestionQuery, *, situations: Sequence[str] = (), problems: list[dict[str, str]] | None = None
+    payload: SuggestionQuery,
+    *,
+    situations: Sequence[str] = (),
+    problems: list[dict[str, str]] | None = None,
+    commune: Commune | None = None,
 ) -> Resolved:
-    """The rows the codes of the payload name; every unknown code (and any problem given) is a 422 on its field."""
+    """The rows the codes of the payload name; every unknown code (and any problem given) is a 422 on its field.
+
+    commune, when the caller has already read the payload's, saves reading it again."""
     problems = list(problems or [])
-    commune = Commune.objects.filter(code=payload.commune).first()
+    if commune is None or commune.code != payload.commune:
+        commune = Commune.objects.filter(code=payload.commune).first()
     if commune is None:
         problems.append({"field": "commune", "message": f"Code INSEE inconnu : {payload.commune}."})
     index = suggestions.categories()
@@ -314,24 +321,26 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
     outside = outside_message(asked_for) if asked_for else None
     if outside:
         problems.append({"field": "commune", "message": outside})
-    resolved = _resolve(payload, situations=payload.situations, problems=problems)
+    resolved = _resolve(payload, situations=payload.situations, problems=problems, commune=asked_for)
+    # Qualification and routing read only: done before the transaction, which holds the inserts alone.
+    prepared = prepare_request(
+        description=payload.description,
+        commune=resolved.commune,
+        channel=Channel.API,
+        audience=payload.audience,
+        situations=resolved.situations,
+        quantity=payload.quantity,
+        accessibility_needs=resolved.accessibility,
+        contact_name=payload.contact_name,
+        contact_email=payload.contact_email,
+        contact_phone=payload.contact_phone,
+        consent=payload.consent,
+        organisation=token.organisation,
+        needs=resolved.needs,
+    )
     try:
         with transaction.atomic():
-            created = create_request(
-                description=payload.description,
-                commune=resolved.commune,
-                channel=Channel.API,
-                audience=payload.audience,
-                situations=resolved.situations,
-                quantity=payload.quantity,
-                accessibility_needs=resolved.accessibility,
-                contact_name=payload.contact_name,
-                contact_email=payload.contact_email,
-                contact_phone=payload.contact_phone,
-                consent=payload.consent,
-                organisation=token.organisation,
-                needs=resolved.needs,
-            )
+            created = record_request(prepared)
             body = _created_answer(created)
             if key is not None:
                 answer = body.model_dump(exclude={"tracking_url"})
@@ -347,9 +356,7 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
 
 
 def _created_answer(created: Created) -> RequestCreatedOut:
-    links = (
-        RequestNeed.objects.filter(request=created.request).select_related("category").order_by("category__position")
-    )
+    links = sorted(created.need_links, key=lambda link: (link.category.position, link.category.pk))
     return RequestCreatedOut(
         reference=created.request.reference,
         status=created.request.status,

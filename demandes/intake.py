@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +20,8 @@ from territory.models import Commune
 class Created:
     request: Request
     tracking_key: str
+    # The needs written with it, their categories loaded: what the API's answer lists.
+    need_links: Sequence[RequestNeed] = ()
 
     @property
     def tracking_url(self) -> str:
@@ -49,7 +52,33 @@ def form_fields(data: dict) -> dict:
     return {name: data[name] for name in FORM_FIELDS}
 
 
-def create_request(
+@dataclass(frozen=True)
+class Prepared:
+    """A request as it will be written: its text and answers checked, its needs found, its routing known.
+
+    Building it reads the database but writes nothing, so that callers holding a transaction open for
+    other reasons (the API's idempotency record) prepare first and keep the transaction to the inserts.
+    """
+
+    description: str
+    commune: Commune
+    channel: str
+    audience: str
+    situations: Sequence[Term]
+    quantity: int
+    accessibility_needs: Sequence[Term]
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    consent: bool
+    recorded_by: User | None
+    organisation: Organisation | None
+    note: str
+    found: Sequence[tuple[NeedCategory, list[str] | None]]
+    unmet: bool
+
+
+def prepare_request(
     *,
     description: str,
     commune: Commune,
@@ -66,16 +95,13 @@ def create_request(
     organisation: Organisation | None = None,
     note: str = "",
     needs: Sequence[NeedCategory] | None = None,
-) -> Created:
-    """Record the request, find its needs in the text (unless given), and check whether any place can answer.
-
-    Qualification and routing read only the text and the answers, not the row: they run before the write
-    transaction, so that concurrent submissions hold the database's locks for the few inserts alone.
-    """
+) -> Prepared:
+    """Find the request's needs in the text (unless given) and whether any place can answer; write nothing."""
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
     description = description.strip()
     quantity = max(1, quantity)
+    found: list[tuple[NeedCategory, list[str] | None]]
     if needs is None:
         found = [(category, list(evidence)) for category, evidence in suggestions.qualify(description)]
     else:
@@ -89,30 +115,63 @@ def create_request(
             quantity=quantity,
             accessibility_codes=[term.code for term in accessibility_needs],
         )
+    return Prepared(
+        description=description,
+        commune=commune,
+        channel=channel,
+        audience=audience,
+        situations=situations,
+        quantity=quantity,
+        accessibility_needs=accessibility_needs,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip().lower(),
+        contact_phone=contact_phone.strip(),
+        consent=consent,
+        recorded_by=recorded_by,
+        organisation=organisation,
+        note=note,
+        found=found,
+        unmet=unmet,
+    )
+
+
+def create_request(**answers: Any) -> Created:
+    """Record the request, find its needs in the text (unless given), and check whether any place can answer.
+
+    Takes prepare_request's arguments. Qualification and routing read only the text and the answers, not
+    the row: they run before the write transaction, so that concurrent submissions hold the database's
+    locks for the few inserts alone.
+    """
+    return record_request(prepare_request(**answers))
+
+
+def record_request(prepared: Prepared) -> Created:
+    """Write a prepared request, its needs and its history, and queue its emails, in one transaction."""
+    found, recorded_by, organisation, note = prepared.found, prepared.recorded_by, prepared.organisation, prepared.note
     key, key_hash = new_tracking_key()
     with transaction.atomic():
         request = Request.objects.create(
-            reference=next_reference(commune),
+            reference=next_reference(prepared.commune),
             tracking_key_hash=key_hash,
-            channel=channel,
-            description=description,
-            commune=commune,
-            audience=audience,
-            quantity=quantity,
-            contact_name=contact_name.strip(),
-            contact_email=contact_email.strip().lower(),
-            contact_phone=contact_phone.strip(),
-            consent=consent,
+            channel=prepared.channel,
+            description=prepared.description,
+            commune=prepared.commune,
+            audience=prepared.audience,
+            quantity=prepared.quantity,
+            contact_name=prepared.contact_name,
+            contact_email=prepared.contact_email,
+            contact_phone=prepared.contact_phone,
+            consent=prepared.consent,
             recorded_by=recorded_by,
             organisation=organisation,
             status=Status.QUALIFIED if found else Status.NEW,
             version=2 if found else 1,
-            unmet=unmet,
+            unmet=prepared.unmet,
         )
-        if situations:
-            request.situations.set(situations)
-        if accessibility_needs:
-            request.accessibility_needs.set(accessibility_needs)
+        if prepared.situations:
+            request.situations.set(prepared.situations)
+        if prepared.accessibility_needs:
+            request.accessibility_needs.set(prepared.accessibility_needs)
         events = [
             RequestEvent(
                 request=request,
@@ -120,7 +179,7 @@ def create_request(
                 actor=recorded_by,
                 actor_label=organisation.name if organisation else "",
                 to_status=Status.NEW,
-                note=(Channel(channel).label + (f". {note.strip()}" if note.strip() else "")),
+                note=(Channel(prepared.channel).label + (f". {note.strip()}" if note.strip() else "")),
             )
         ]
         links = [
@@ -144,4 +203,4 @@ def create_request(
         RequestEvent.objects.bulk_create(events)
         notifications.new_request(request)
         notifications.request_received(request, tracking_url(request.reference, key))
-    return Created(request=request, tracking_key=key)
+    return Created(request=request, tracking_key=key, need_links=links)
