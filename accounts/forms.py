@@ -10,7 +10,7 @@ from accounts.models import Organisation, Role
 from directory.models import Place
 
 
-def _limits() -> tuple[throttle.Limit, throttle.Limit]:
+def login_limits() -> tuple[throttle.Limit, throttle.Limit]:
     # Read at call time, so that settings changed in tests or by deployment apply. Failed logins are counted per
     # account *and address* (so that someone elsewhere cannot lock a person out of their account) and per address.
     return (
@@ -39,7 +39,7 @@ class LoginForm(AuthenticationForm):
     def clean(self) -> dict:
         email = (self.cleaned_data.get("username") or "").lower()
         password = self.cleaned_data.get("password")
-        pair_limit, ip_limit = _limits()
+        pair_limit, ip_limit = login_limits()
         ip = throttle.client_ip(self.request) if self.request else ""
         pair = f"{email}|{ip}"
         try:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from accounts import views
+from accounts import proconnect, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("connexion/code/", views.login_code, name="login_code"),
+    path("connexion/proconnect/", proconnect.StartView.as_view(), name="proconnect"),
+    path("connexion/proconnect/retour/", proconnect.CallbackView.as_view(), name="proconnect_callback"),
     path("espace/double-authentification/", views.two_factor_setup, name="two_factor"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),

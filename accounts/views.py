@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 
-from accounts import invitations, two_factor
+from accounts import invitations, proconnect, two_factor
 from accounts.forms import AcceptInvitationForm, CodeForm, InvitationForm, LoginForm, PasswordResetForm
 from accounts.models import Invitation, User
 
@@ -21,6 +21,9 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        return {**super().get_context_data(**kwargs), "proconnect": proconnect.enabled()}
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
         user = form.get_user()
@@ -86,7 +89,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # A session opened through ProConnect ends there too, so that the next person at a shared computer
+        # does not find the agent still signed in at ProConnect.
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if id_token and proconnect.enabled():
+            return redirect(proconnect.logout_url(request, id_token))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

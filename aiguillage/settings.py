@@ -186,6 +186,34 @@ OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", SITE_NAME)
 # A signed-in session ends after this many seconds without a request.
 STAFF_SESSION_IDLE_SECONDS = envint("STAFF_SESSION_IDLE_SECONDS", 2 * 3600)
 LOGOUT_REDIRECT_URL = "directory:home"
+# ProConnect, the State's sign-in for public servants (OpenID Connect through mozilla-django-oidc, see
+# accounts/proconnect.py): offered on the login page once PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET are
+# set. It signs in an existing, active account whose address is the one ProConnect asserts; it never creates an
+# account or gives a role. The endpoints are ProConnect's, under PROCONNECT_ISSUER (production by default;
+# integration: https://fca.integ01.dev-agentconnect.fr/api/v2).
+PROCONNECT_CLIENT_ID = os.getenv("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.getenv("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET)
+PROCONNECT_ISSUER = os.getenv("PROCONNECT_ISSUER", "https://auth.agentconnect.gouv.fr/api/v2").rstrip("/")
+PROCONNECT_LOGOUT_ENDPOINT = os.getenv("PROCONNECT_LOGOUT_ENDPOINT", "") or f"{PROCONNECT_ISSUER}/session/end"
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = PROCONNECT_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.getenv("PROCONNECT_AUTHORIZATION_ENDPOINT", "") or f"{PROCONNECT_ISSUER}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = os.getenv("PROCONNECT_TOKEN_ENDPOINT", "") or f"{PROCONNECT_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = os.getenv("PROCONNECT_USERINFO_ENDPOINT", "") or f"{PROCONNECT_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = os.getenv("PROCONNECT_JWKS_ENDPOINT", "") or f"{PROCONNECT_ISSUER}/jwks"
+OIDC_RP_SIGN_ALGO = os.getenv("PROCONNECT_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.getenv("PROCONNECT_SCOPES", "openid email given_name usual_name")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+# Kept in the session for the logout at ProConnect (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = envint("PROCONNECT_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.proconnect.ProConnectBackend",
+]
 # Invitations and password-reset links expire.
 INVITATION_MAX_AGE_DAYS = envint("INVITATION_MAX_AGE_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 3600)
@@ -424,6 +452,8 @@ MAP_ATTRIBUTION = os.getenv(
 # The map's tiles are the one outside origin; the widget view opens frame-ancestors for itself.
 _tiles = urlparse(MAP_TILES_URL)
 MAP_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+_logout = urlparse(PROCONNECT_LOGOUT_ENDPOINT)
+_proconnect_origin = f"{_logout.scheme}://{_logout.netloc}"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -434,7 +464,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # Logging out of a ProConnect session continues at ProConnect's end-session page (after a form's POST).
+        "form-action": ["'self'"] + ([_proconnect_origin] if PROCONNECT_ENABLED else []),
         "frame-src": ["'self'", SITE_URL],
         "frame-ancestors": ["'none'"],
     }
