@@ -3,10 +3,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import Organisation, Role
+from aiguillage.lib.text import normalize_name
 from directory.models import Place
 
 
@@ -149,16 +151,80 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
+# From the least powerful to the most: nothing is chosen in advance, and each says what it allows.
+ROLE_CHOICES = [
+    (Role.PLACE_MANAGER, "Gestionnaire de lieu : tient à jour la fiche de ses lieux et répond aux demandes orientées"),
+    (Role.MEDIATOR, "Médiateur : enregistre des demandes pour les personnes qu'il accompagne"),
+    (Role.PARTNER, "Partenaire : suit la feuille de route et l'observatoire, propose des ressources"),
+    (Role.COORDINATOR, "Coordinateur : tous les droits (demandes, annuaire, invitations)"),
+]
+PLACE_RESULTS = 20
+
+
+def place_label(place: Place) -> str:
+    return f"{place.name} ({place.commune.name})" if place.commune_id else place.name
+
+
+def search_places(query: str, *, exclude: list[int] = ()) -> list[Place]:
+    """Open places whose name or commune (or postcode) holds every word typed, accents and case aside."""
+    words = normalize_name(query).split()
+    if not words:
+        return []
+    places = Place.objects.public().select_related("commune").exclude(pk__in=exclude)
+    for word in words:
+        places = places.filter(
+            Q(search_text__contains=word)
+            | Q(commune__search_name__contains=word)
+            | Q(postcode=word)
+            | Q(commune__postcodes__contains=word)
+        )
+    return list(places.order_by("name", "pk")[: PLACE_RESULTS + 1])
+
+
 class InvitationForm(forms.Form):
+    """Who, in which organisation, with which role; a place manager's places are found by a search (no list of
+    every place), which works without JavaScript: the "Chercher" button sends the form back with the results."""
+
     email = forms.EmailField(label="Adresse électronique de la personne")
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.all())
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.all(), empty_label="Choisissez une organisation"
+    )
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le rôle de la personne."},
+    )
     places = forms.ModelMultipleChoiceField(
         label="Lieux qu'elle gérera",
         queryset=Place.objects.public().select_related("commune"),
         required=False,
-        help_text="Seulement pour un gestionnaire de lieu.",
+        widget=forms.CheckboxSelectMultiple,
     )
+    place_search = forms.CharField(
+        label="Chercher un lieu",
+        required=False,
+        max_length=100,
+        help_text="Nom du lieu, de sa commune ou code postal.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        chosen_ids = self._chosen_ids()
+        chosen = list(self.fields["places"].queryset.filter(pk__in=chosen_ids).order_by("name", "pk"))
+        source = self.data if self.is_bound else self.initial
+        self.search = str(source.get("place_search") or "").strip()[:100]
+        found = search_places(self.search, exclude=chosen_ids) if self.search else []
+        self.more_results = len(found) > PLACE_RESULTS
+        self.results = found[:PLACE_RESULTS]
+        # Only the chosen places and the results are offered, not every place of the directory.
+        self.fields["places"].widget.choices = [(place.pk, place_label(place)) for place in chosen + self.results]
+        self.chosen_count = len(chosen)
+
+    def _chosen_ids(self) -> list[int]:
+        raw = self.data.getlist("places") if self.is_bound else self.initial.get("places", [])
+        return [int(value) for value in raw if str(value).isdigit()][:200]
 
     def clean(self) -> dict:
         data = super().clean()

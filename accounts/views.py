@@ -158,8 +158,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     if not request.user.is_coordinator:
         raise PermissionDenied
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    searching = request.method == "POST" and request.POST.get("action") == "search"
+    if searching:
+        # "Chercher" sends the whole form back: what was typed and ticked is kept, nothing is checked or sent yet.
+        initial = {name: request.POST.get(name, "") for name in ("email", "organisation", "role", "place_search")}
+        form = InvitationForm(initial={**initial, "places": request.POST.getlist("places")})
+    else:
+        form = InvitationForm(request.POST or None)
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         invitations.invite(
             email=data["email"],
@@ -171,8 +177,8 @@ def invite(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Invitation envoyée à {data['email']}.")
         return redirect("accounts:invite")
     pending = Invitation.objects.pending().select_related("organisation", "invited_by")[:50]
-    context = {"form": form, "pending": pending, "days": settings.INVITATION_MAX_AGE_DAYS}
-    return render(request, "accounts/invite.html", context, status=400 if form.errors else 200)
+    context = {"form": form, "pending": pending, "days": settings.INVITATION_MAX_AGE_DAYS, "searching": searching}
+    return render(request, "accounts/invite.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
