@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from aiguillage.lib import opening_hours
 from directory.access import can_edit_place
+from directory.cards import place_cards
 from directory.forms import SearchForm
 from directory.importers.licences import attribution, licence_url
 from directory.index import Profile
@@ -133,6 +134,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
     context, status = _search_context(request)
+    context["cards"] = place_cards(context["result"].hits) if context["result"] else ""
     return render(request, "directory/results.html", context, status=status)
 
 
@@ -153,6 +155,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
             for hit in result.hits
         ]
     context["markers"] = markers
+    context["cards"] = place_cards(result.hits) if result is not None else ""
     context["map_tiles_url"] = settings.MAP_TILES_URL
     context["map_attribution"] = settings.MAP_ATTRIBUTION
     return render(request, "directory/map.html", context, status=status)
