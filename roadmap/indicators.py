@@ -107,34 +107,48 @@ def places_verified_recently(parameters: dict, on: date) -> Decimal:
     return Decimal(places.count())
 
 
-def _count_if_installed(app: str, model: str, **filters: object) -> Decimal | None:
-    """None when the module that holds the figure is not installed: the page says "indisponible"."""
+def _library_model(name: str):  # noqa: ANN202 - a library model class, or None
+    """None when the library is not installed: the page then says "indisponible", never a false 0."""
     try:
-        model_class = apps.get_model(app, model)
+        return apps.get_model("library", name)
     except LookupError:
         return None
-    return Decimal(model_class.objects.filter(**filters).count())
 
 
 @register(
     "resources_published",
     "Ressources publiées",
     "ressources",
-    "Ressources pour les médiateurs publiées à cette date.",
+    "Ressources pour les médiateurs publiées à cette date et toujours en ligne.",
 )
 def resources_published(parameters: dict, on: date) -> Decimal | None:
-    return _count_if_installed("library", "Resource", status="published", created_at__lt=_end_of(on))
+    # A resource counts from the day it was published (``published_at``; one published without that date, from the
+    # day it was proposed). One withdrawn since no longer counts: the library keeps no date of withdrawal.
+    Resource = _library_model("Resource")
+    if Resource is None:
+        return None
+    end = _end_of(on)
+    published = Resource.objects.published().filter(
+        Q(published_at__lt=end) | Q(published_at__isnull=True, created_at__lt=end)
+    )
+    return Decimal(published.count())
 
 
 @register(
     "events_held",
     "Événements tenus",
     "événements",
-    "Ateliers, formations et réunions de l'agenda tenus sur les `months` derniers mois.",
+    "Ateliers, formations et réunions publiés à l'agenda et tenus (finis) sur les `months` derniers mois ; "
+    "les annulés et les brouillons ne comptent pas.",
 )
 def events_held(parameters: dict, on: date) -> Decimal | None:
+    Event = _library_model("Event")
+    if Event is None:
+        return None
     start, end = _window(parameters, on)
-    return _count_if_installed("library", "Event", starts_at__gte=start, starts_at__lt=end)
+    held_by = min(end, timezone.now())
+    events = Event.objects.filter(status="published", starts_at__gte=start, ends_at__lte=held_by)
+    return Decimal(events.count())
 
 
 def describe(key: str, parameters: dict) -> str:
@@ -149,8 +163,11 @@ def describe(key: str, parameters: dict) -> str:
         ),
         "unmet_needs": f"demandes des {months} derniers mois qu'aucun lieu ne couvrait, ou closes sans solution",
         "places_verified_recently": f"lieux ouverts dont la fiche a été vérifiée dans les {months} derniers mois",
-        "resources_published": "ressources pour les médiateurs publiées",
-        "events_held": f"ateliers, formations et réunions de l'agenda tenus sur les {months} derniers mois",
+        "resources_published": "ressources pour les médiateurs publiées dans la bibliothèque, et toujours en ligne",
+        "events_held": (
+            f"ateliers, formations et réunions publiés à l'agenda et tenus sur les {months} derniers mois "
+            "(sans les annulés)"
+        ),
     }
     text = parts.get(key, REGISTRY[key].label.lower() if key in REGISTRY else key)
     if parameters.get("need"):

@@ -96,6 +96,12 @@ class ActionSheet(models.Model):
     requests = models.ManyToManyField(
         "demandes.Request", blank=True, related_name="action_sheets", verbose_name="demandes liées"
     )
+    resources = models.ManyToManyField(
+        "library.Resource", blank=True, related_name="action_sheets", verbose_name="ressources produites"
+    )
+    events = models.ManyToManyField(
+        "library.Event", blank=True, related_name="action_sheets", verbose_name="événements organisés"
+    )
     version = models.PositiveIntegerField("version", default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,6 +135,7 @@ class SheetPartner(models.Model):
 
     class Meta:
         verbose_name = "partenaire"
+        ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["sheet", "organisation"], name="unique_sheet_partner")]
 
     def __str__(self) -> str:
@@ -154,7 +161,7 @@ class Step(models.Model):
 
     class Meta:
         verbose_name = "étape"
-        ordering = ["position", "start"]
+        ordering = ["position", "start", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=StepStatus.values), name="step_status_valid"),
             models.CheckConstraint(
@@ -189,7 +196,18 @@ class FundingStatus(models.TextChoices):
 
 
 class FundingLine(models.Model):
+    """Money asked of a funder. ``scheme`` links a scheme of the funding catalogue when it is there; its title is
+    kept in ``scheme_title`` as well, so that the line still reads if the scheme leaves the catalogue."""
+
     sheet = models.ForeignKey(ActionSheet, on_delete=models.CASCADE, related_name="funding_lines")
+    scheme = models.ForeignKey(
+        "funding.Scheme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roadmap_funding_lines",
+        verbose_name="dispositif du catalogue",
+    )
     funder = models.CharField("financeur", max_length=200)
     scheme_title = models.CharField("dispositif", max_length=300, blank=True)
     amount_requested = models.DecimalField("montant demandé (€)", **MONEY)
@@ -198,6 +216,7 @@ class FundingLine(models.Model):
 
     class Meta:
         verbose_name = "ligne de financement"
+        ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=FundingStatus.values), name="funding_status_valid"),
             models.CheckConstraint(

@@ -4,6 +4,7 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils import timezone
 from odfdo import Document, Header, Paragraph, Row, Table
 
 from roadmap.models import ActionSheet, Roadmap
@@ -29,7 +30,23 @@ def _paragraphs(body, text: str) -> None:  # noqa: ANN001 - an odfdo body
             body.append(Paragraph(line.strip()))
 
 
-def _sheet(body, sheet: ActionSheet) -> None:  # noqa: ANN001
+def _published_resources(sheet: ActionSheet) -> list:
+    if hasattr(sheet, "published_resources"):
+        return list(sheet.published_resources)
+    from library.models import Resource
+
+    return list(Resource.objects.published().filter(action_sheets=sheet).order_by("title", "pk"))
+
+
+def _listed_events(sheet: ActionSheet) -> list:
+    if hasattr(sheet, "listed_events"):
+        return list(sheet.listed_events)
+    from library.models import Event
+
+    return list(Event.objects.listed().filter(action_sheets=sheet).select_related("place").order_by("starts_at"))
+
+
+def _sheet(body, sheet: ActionSheet, base_url: str = "") -> None:  # noqa: ANN001
     body.append(Header(2, str(sheet)))
     body.append(Paragraph(f"Axe : {sheet.axis.title} — état : {sheet.get_status_display()}"))
     if sheet.pilot:
@@ -82,10 +99,46 @@ def _sheet(body, sheet: ActionSheet) -> None:  # noqa: ANN001
         body.append(
             _table(
                 f"{sheet.code} financements",
-                ["Financeur", "Dispositif", "Demandé (€)", "Obtenu (€)", "État"],
+                ["Financeur", "Dispositif", "Demandé (€)", "Obtenu (€)", "État", "Fiche du dispositif"],
                 [
-                    [f.funder, f.scheme_title, f.amount_requested, f.amount_obtained, f.get_status_display()]
+                    [
+                        f.funder,
+                        f.scheme_title or (f.scheme.title if f.scheme else ""),
+                        f.amount_requested,
+                        f.amount_obtained,
+                        f.get_status_display(),
+                        base_url + f.scheme.get_absolute_url() if f.scheme and f.scheme.is_public else "",
+                    ]
                     for f in funding
+                ],
+            )
+        )
+    resources = _published_resources(sheet)
+    events = _listed_events(sheet)
+    if resources or events:
+        body.append(Header(3, "Ressources et événements produits"))
+    if resources:
+        body.append(
+            _table(
+                f"{sheet.code} ressources",
+                ["Ressource", "Résumé", "Adresse"],
+                [[r.title, r.summary, base_url + r.get_absolute_url()] for r in resources],
+            )
+        )
+    if events:
+        body.append(
+            _table(
+                f"{sheet.code} événements",
+                ["Événement", "Nature", "Date", "Lieu", "Adresse"],
+                [
+                    [
+                        e.title + (" (annulé)" if e.is_cancelled else ""),
+                        e.get_kind_display(),
+                        timezone.localtime(e.starts_at).date().isoformat(),
+                        e.place.name if e.place else (e.location_note or ("en ligne" if e.online else "")),
+                        base_url + e.get_absolute_url(),
+                    ]
+                    for e in events
                 ],
             )
         )
@@ -118,7 +171,7 @@ def _save(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-def roadmap_odt(roadmap: Roadmap, sheets: Iterable[ActionSheet]) -> bytes:
+def roadmap_odt(roadmap: Roadmap, sheets: Iterable[ActionSheet], base_url: str = "") -> bytes:
     document = Document("text")
     body = document.body
     body.clear()
@@ -126,14 +179,14 @@ def roadmap_odt(roadmap: Roadmap, sheets: Iterable[ActionSheet]) -> bytes:
     if roadmap.summary:
         _paragraphs(body, roadmap.summary)
     for sheet in sheets:
-        _sheet(body, sheet)
+        _sheet(body, sheet, base_url)
     return _save(document)
 
 
-def sheet_odt(sheet: ActionSheet) -> bytes:
+def sheet_odt(sheet: ActionSheet, base_url: str = "") -> bytes:
     document = Document("text")
     body = document.body
     body.clear()
     body.append(Header(1, f"{sheet.roadmap.title}"))
-    _sheet(body, sheet)
+    _sheet(body, sheet, base_url)
     return _save(document)

@@ -21,4 +21,22 @@ urlpatterns = [
     path("feuille-de-route/<slug:slug>/<str:code>/versions/", views.versions, name="versions"),
     path("feuille-de-route/<slug:slug>/<str:code>/propositions/<int:pk>/", views.decide, name="decide"),
     path("feuille-de-route/<slug:slug>/<str:code>/indicateurs/<int:pk>/mesure/", views.add_measurement, name="measure"),
+    path("feuille-de-route/<slug:slug>/<str:code>/completer/", views.content, name="content"),
+    path("feuille-de-route/<slug:slug>/<str:code>/completer/liens/", views.link, name="link"),
+    path(
+        "feuille-de-route/<slug:slug>/<str:code>/completer/financement-propose/",
+        views.add_suggested_funding,
+        name="add_suggested_funding",
+    ),
+    path("feuille-de-route/<slug:slug>/<str:code>/completer/<str:kind>/", views.add_content, name="add_content"),
+    path(
+        "feuille-de-route/<slug:slug>/<str:code>/completer/<str:kind>/<int:pk>/",
+        views.edit_content,
+        name="edit_content",
+    ),
+    path(
+        "feuille-de-route/<slug:slug>/<str:code>/completer/<str:kind>/<int:pk>/retirer/",
+        views.remove_content,
+        name="remove_content",
+    ),
 ]

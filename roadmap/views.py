@@ -2,32 +2,54 @@
 
 import difflib
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
-from roadmap import actions, charts, indicators, odt
+from funding.models import Scheme
+from library.models import Event, Resource
+from roadmap import actions, charts, financing, indicators, odt
 from roadmap.access import can_contribute, can_own, readable_roadmap, readable_sheet, require_contributor, require_owner
-from roadmap.forms import CommentForm, DecisionForm, MeasurementForm, ProposalForm, SheetFieldsForm, TransitionForm
+from roadmap.forms import (
+    BudgetLineForm,
+    CommentForm,
+    DecisionForm,
+    FundingLineForm,
+    LinkForm,
+    MeasurementForm,
+    PartnerForm,
+    ProposalForm,
+    SheetFieldsForm,
+    StepForm,
+    SuggestedFundingForm,
+    TransitionForm,
+)
 from roadmap.models import (
     ActionSheet,
+    BudgetLine,
     Committee,
+    FundingLine,
     FundingStatus,
     Indicator,
     Measurement,
     Proposal,
     ProposalStatus,
     Roadmap,
+    SheetPartner,
     SheetStatus,
+    Step,
 )
 from roadmap.sanitize import sanitize
 
@@ -39,8 +61,19 @@ def _sheets(roadmap: Roadmap):  # noqa: ANN202 - a prefetched ActionSheet querys
             "partners__organisation",
             "steps__owner",
             "budget_lines",
-            "funding_lines",
+            Prefetch("funding_lines", queryset=FundingLine.objects.select_related("scheme")),
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+            # What anyone may read of the library: published resources, and events the agenda lists.
+            Prefetch(
+                "resources",
+                queryset=Resource.objects.published().order_by("title", "pk"),
+                to_attr="published_resources",
+            ),
+            Prefetch(
+                "events",
+                queryset=Event.objects.listed().select_related("place").order_by("starts_at", "pk"),
+                to_attr="listed_events",
+            ),
         )
         .order_by("axis__position", "code")
     )
@@ -165,6 +198,7 @@ def sheet_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "versions": sheet.versions.select_related("by") if contributor else [],
         "comment_form": CommentForm(),
         "measurement_form": MeasurementForm(initial={"date": timezone.localdate()}),
+        "suggestions": financing.suggestions(sheet),
     }
     return render(request, "roadmap/sheet.html", context)
 
@@ -309,6 +343,15 @@ def versions(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                         "added": [line[2:] for line in lines if line.startswith("+ ")],
                     }
                 )
+        for key, label in actions.CONTENT_SECTIONS.items():
+            # Versions kept before these sections were recorded lack them: nothing is said rather than a false diff.
+            if key not in left.data or key not in right.data:
+                continue
+            before_rows, after_rows = left.data[key], right.data[key]
+            removed = [row for row in before_rows if row not in after_rows]
+            added = [row for row in after_rows if row not in before_rows]
+            if removed or added:
+                diffs.append({"label": label, "removed": removed, "added": added})
     context = {"sheet": sheet, "versions": all_versions, "left": left, "right": right, "diffs": diffs}
     return render(request, "roadmap/versions.html", context)
 
@@ -324,6 +367,11 @@ def print_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "roadmap/print.html", context)
 
 
+def _base_url(request: HttpRequest) -> str:
+    """The site's address, so that links in a downloaded document lead back here."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def _odt_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=odt.MIMETYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -333,14 +381,15 @@ def _odt_response(content: bytes, filename: str) -> HttpResponse:
 @require_safe
 def roadmap_odt(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = readable_roadmap(request.user, slug)
-    return _odt_response(odt.roadmap_odt(roadmap, _sheets(roadmap)), f"{roadmap.slug}.odt")
+    return _odt_response(odt.roadmap_odt(roadmap, _sheets(roadmap), _base_url(request)), f"{roadmap.slug}.odt")
 
 
 @require_safe
 def sheet_odt(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     sheet = readable_sheet(request.user, slug, code)
     return _odt_response(
-        odt.sheet_odt(_sheets(sheet.roadmap).get(pk=sheet.pk)), f"{sheet.roadmap.slug}-{sheet.code}.odt"
+        odt.sheet_odt(_sheets(sheet.roadmap).get(pk=sheet.pk), _base_url(request)),
+        f"{sheet.roadmap.slug}-{sheet.code}.odt",
     )
 
 
@@ -410,3 +459,233 @@ def committee_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     committee = get_object_or_404(Committee.objects.prefetch_related("decisions__sheets"), pk=pk, roadmap=roadmap)
     context = {"roadmap": roadmap, "committee": committee, "minutes": mark_safe(sanitize(committee.minutes))}  # noqa: S308
     return render(request, "roadmap/committee.html", context)
+
+
+# Steps, budget, funding, partners and links: the coordination's pages, plain forms that work without JavaScript.
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    model: type
+    form: type
+    add: Callable
+    edit: Callable
+    remove: Callable
+    anchor: str
+    noun: str
+    fields: tuple[str, ...]
+
+
+CONTENT_KINDS = {
+    "etapes": ContentKind(
+        Step,
+        StepForm,
+        actions.add_step,
+        actions.edit_step,
+        actions.remove_step,
+        "etapes",
+        "l'étape",
+        ("title", "start", "end", "owner", "status"),
+    ),
+    "budget": ContentKind(
+        BudgetLine,
+        BudgetLineForm,
+        actions.add_budget_line,
+        actions.edit_budget_line,
+        actions.remove_budget_line,
+        "budget",
+        "la ligne de budget",
+        ("year", "expense", "amount"),
+    ),
+    "financements": ContentKind(
+        FundingLine,
+        FundingLineForm,
+        actions.add_funding_line,
+        actions.edit_funding_line,
+        actions.remove_funding_line,
+        "financements",
+        "le financement",
+        ("scheme", "funder", "scheme_title", "amount_requested", "amount_obtained", "status"),
+    ),
+    "partenaires": ContentKind(
+        SheetPartner,
+        PartnerForm,
+        actions.add_partner,
+        actions.edit_partner,
+        actions.remove_partner,
+        "partenaires",
+        "le partenaire",
+        ("organisation", "role"),
+    ),
+}
+REMOVED = {
+    "etapes": "Étape retirée.",
+    "budget": "Ligne de budget retirée.",
+    "financements": "Financement retiré.",
+    "partenaires": "Partenaire retiré.",
+}
+ADDED = {
+    "etapes": "Étape ajoutée.",
+    "budget": "Ligne de budget ajoutée.",
+    "financements": "Financement ajouté.",
+    "partenaires": "Partenaire ajouté.",
+}
+
+
+def _owned_sheet(request: HttpRequest, slug: str, code: str) -> ActionSheet:
+    require_owner(request.user)
+    sheet = readable_sheet(request.user, slug, code)
+    return _sheets(sheet.roadmap).get(pk=sheet.pk)
+
+
+def _kind(name: str) -> ContentKind:
+    if name not in CONTENT_KINDS:
+        raise Http404("Rubrique inconnue")
+    return CONTENT_KINDS[name]
+
+
+def _library_matches(sheet: ActionSheet, query: str) -> tuple[list[Resource], list[Event]]:
+    """Published resources and listed events whose title holds the words typed, not yet linked; 10 of each."""
+    words = query.split()
+    if not words:
+        return [], []
+    resources = Resource.objects.published().exclude(action_sheets=sheet)
+    events = Event.objects.listed().exclude(action_sheets=sheet)
+    for word in words[:6]:
+        resources = resources.filter(title__icontains=word)
+        events = events.filter(title__icontains=word)
+    return list(resources.order_by("title", "pk")[:10]), list(events.order_by("-starts_at", "pk")[:10])
+
+
+def _content_page(
+    request: HttpRequest, sheet: ActionSheet, *, bound: tuple[str, object] | None = None, error: str = ""
+) -> HttpResponse:
+    forms_by_kind = {name: kind.form(auto_id=f"{name}-%s") for name, kind in CONTENT_KINDS.items()}
+    if bound is not None:
+        forms_by_kind[bound[0]] = bound[1]
+    query = request.GET.get("q", "").strip()[:100]
+    resources, events = _library_matches(sheet, query)
+    context = {
+        "roadmap": sheet.roadmap,
+        "sheet": sheet,
+        "forms": forms_by_kind,
+        "error": error,
+        "error_kind": bound[0] if bound else "",
+        "linked_resources": sheet.resources.order_by("title", "pk"),
+        "linked_events": sheet.events.order_by("starts_at", "pk"),
+        "query": query,
+        "found_resources": resources,
+        "found_events": events,
+    }
+    return render(request, "roadmap/content.html", context, status=400 if bound else 200)
+
+
+@require_safe
+@login_required
+def content(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    return _content_page(request, _owned_sheet(request, slug, code))
+
+
+@require_POST
+@login_required
+def add_content(request: HttpRequest, slug: str, code: str, kind: str) -> HttpResponse:
+    sheet = _owned_sheet(request, slug, code)
+    spec = _kind(kind)
+    form = spec.form(request.POST, auto_id=f"{kind}-%s")
+    if not form.is_valid():
+        return _content_page(request, sheet, bound=(kind, form))
+    try:
+        spec.add(sheet, by=request.user, **form.cleaned_data)
+    except actions.RoadmapError as refused:
+        return _content_page(request, sheet, bound=(kind, form), error=str(refused))
+    messages.success(request, ADDED[kind])
+    return redirect(reverse("roadmap:content", args=[slug, code]) + f"#{spec.anchor}")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def edit_content(request: HttpRequest, slug: str, code: str, kind: str, pk: int) -> HttpResponse:
+    sheet = _owned_sheet(request, slug, code)
+    spec = _kind(kind)
+    row = get_object_or_404(spec.model, pk=pk, sheet=sheet)
+    initial = {field: getattr(row, field) for field in spec.fields}
+    form = spec.form(request.POST or None, initial=initial)
+    if isinstance(row, FundingLine) and row.scheme_id:
+        # The line's scheme stays choosable even if it has left the catalogue since.
+        form.fields["scheme"].queryset = Scheme.objects.filter(
+            Q(pk=row.scheme_id) | Q(pk__in=Scheme.objects.public())
+        ).order_by("title")
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.edit(row, by=request.user, **form.cleaned_data)
+        except actions.RoadmapError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, "Modification enregistrée.")
+            return redirect(reverse("roadmap:content", args=[slug, code]) + f"#{spec.anchor}")
+    context = {"roadmap": sheet.roadmap, "sheet": sheet, "form": form, "error": error, "noun": spec.noun, "kind": kind}
+    return render(request, "roadmap/content_edit.html", context, status=400 if (form.errors or error) else 200)
+
+
+@require_POST
+@login_required
+def remove_content(request: HttpRequest, slug: str, code: str, kind: str, pk: int) -> HttpResponse:
+    sheet = _owned_sheet(request, slug, code)
+    spec = _kind(kind)
+    row = get_object_or_404(spec.model, pk=pk, sheet=sheet)
+    spec.remove(row, by=request.user)
+    messages.success(request, REMOVED[kind] + " La version précédente de la fiche en garde la trace.")
+    return redirect(reverse("roadmap:content", args=[slug, code]) + f"#{spec.anchor}")
+
+
+@require_POST
+@login_required
+def add_suggested_funding(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """One step from "Financements possibles": the scheme and the amount asked become a funding line."""
+    sheet = _owned_sheet(request, slug, code)
+    form = SuggestedFundingForm(request.POST)
+    if not form.is_valid():
+        problem = form.errors.get("amount_requested") or ["Ce dispositif n'est plus au catalogue."]
+        messages.error(request, f"Financement non ajouté : {problem[0]}")
+        return redirect(sheet.get_absolute_url() + "#financements-possibles")
+    scheme = form.cleaned_data["scheme"]
+    try:
+        actions.add_funding_from_scheme(
+            sheet, by=request.user, scheme=scheme, amount_requested=form.cleaned_data["amount_requested"]
+        )
+    except actions.RoadmapError as refused:
+        messages.error(request, f"Financement non ajouté : {refused}")
+        return redirect(sheet.get_absolute_url() + "#financements-possibles")
+    messages.success(request, f"Financement « {scheme.title} » ajouté à la fiche, à l'état « demandé ».")
+    return redirect(sheet.get_absolute_url() + "#financements")
+
+
+@require_POST
+@login_required
+def link(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    sheet = _owned_sheet(request, slug, code)
+    form = LinkForm(request.POST)
+    back = reverse("roadmap:content", args=[slug, code]) + "#ressources"
+    if not form.is_valid():
+        messages.error(request, "Choisissez une ressource ou un événement dans la liste.")
+        return redirect(back)
+    data = form.cleaned_data
+    model = Resource if data["kind"] == "resource" else Event
+    target = get_object_or_404(model, pk=data["pk"])
+    function = {
+        ("resource", "link"): actions.link_resource,
+        ("resource", "unlink"): actions.unlink_resource,
+        ("event", "link"): actions.link_event,
+        ("event", "unlink"): actions.unlink_event,
+    }[(data["kind"], data["operation"])]
+    try:
+        function(sheet, by=request.user, **{data["kind"]: target})
+    except actions.RoadmapError as refused:
+        messages.error(request, str(refused))
+    else:
+        linked = {"link": "est liée à la fiche", "unlink": "n'est plus liée à la fiche"}[data["operation"]]
+        if data["kind"] == "event":
+            linked = linked.replace("liée", "lié")
+        messages.success(request, f"« {target.title} » {linked}.")
+    return redirect(back)

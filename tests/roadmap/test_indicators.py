@@ -93,3 +93,44 @@ def test_a_bad_date_for_the_snapshot_command_is_refused_in_french():
 
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         call_command("snapshot_indicators", date="31/12/2025", stdout=io.StringIO())
+
+
+def test_resources_published_counts_real_library_rows_from_their_publication_day():
+    from library.actions.resources import withdraw_resource
+    from library.models import Resource
+    from tests.library.factories import coordinator, make_resource
+
+    with time_machine.travel(date(2025, 3, 10), tick=False):
+        make_resource(title="Guide de mars")
+        make_resource(title="Proposée en mars, publiée en mai", published=False)
+        make_resource(title="Jamais publiée", published=False)
+    with time_machine.travel(date(2025, 5, 20), tick=False):
+        from library.actions.resources import publish_resource
+
+        publish_resource(resource=Resource.objects.get(title__startswith="Proposée"), actor=coordinator())
+        withdrawn = make_resource(title="Retirée ensuite")
+    withdraw_resource(resource=withdrawn, actor=coordinator())
+    assert indicators.compute("resources_published", {}, date(2025, 3, 9)) == Decimal(0)
+    assert indicators.compute("resources_published", {}, date(2025, 3, 10)) == Decimal(1)
+    # Counted from the day it was published, not the day it was proposed.
+    assert indicators.compute("resources_published", {}, date(2025, 4, 30)) == Decimal(1)
+    assert indicators.compute("resources_published", {}, date(2025, 5, 20)) == Decimal(2)
+    assert indicators.compute("resources_published", {}, timezone.localdate()) == Decimal(2)
+
+
+def test_events_held_counts_published_events_that_took_place_in_the_window():
+    from library.actions.agenda import cancel_event
+    from tests.library.factories import coordinator, make_event
+
+    make_event(title="Atelier tenu il y a 10 jours", days_ahead=-10)
+    make_event(title="Formation tenue il y a 40 jours", days_ahead=-40, kind="training")
+    make_event(title="Brouillon passé", days_ahead=-5, published=False)
+    cancel_event(event=make_event(title="Annulé", days_ahead=-3), actor=coordinator())
+    make_event(title="À venir", days_ahead=5)
+    make_event(title="Il y a deux ans", days_ahead=-730)
+    today = timezone.localdate()
+    assert indicators.compute("events_held", {}, today) == Decimal(2)
+    assert indicators.compute("events_held", {"months": 1}, today) == Decimal(1)
+    assert indicators.compute("events_held", {"months": 36}, today) == Decimal(3)
+    # A snapshot written for an earlier date counts what was held by then.
+    assert indicators.compute("events_held", {}, today - timedelta(days=20)) == Decimal(1)
