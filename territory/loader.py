@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from aiguillage.lib.text import normalize_name
+from territory.lookup import forget_lookups
 from territory.models import Commune, Departement, Epci
 from territory.outlines import DEFAULT_TOLERANCE, simplify_outlines, store_outlines
 from territory.words import refresh_words
@@ -211,6 +212,7 @@ def load_territory(directory: Path | None = None, *, outline_departements: Colle
         report.outlines = store_outlines(simplify_outlines(geometries))
         # bulk_create passes by the signal that keeps the words of a commune's name in step.
         refresh_words()
+    forget_lookups()
     return report
 
 

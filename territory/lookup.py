@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from aiguillage import memo
 from aiguillage.lib.fuzzy import near_matches, typo_allowance
 from aiguillage.lib.geo import haversine_km
 from aiguillage.lib.text import normalize_name
@@ -110,8 +111,37 @@ def _served_first(communes: list[Commune]) -> list[Commune]:
     return sorted(communes, key=lambda commune: commune.departement.code not in served)
 
 
+# What a typed commune resolved to, kept in each process: a name typed once ("Nevers") is typed again and again.
+LOOKUPS_KEY = "territory:commune-lookups"
+LOOKUPS_KEPT = 2000
+LOOKUPS_SECONDS = 3600
+
+
+def forget_lookups() -> None:
+    """After the communes change (load_territory), every process looks typed names up again."""
+    memo.forget(LOOKUPS_KEY)
+
+
 def resolve_commune(query: str) -> tuple[Commune | None, list[Commune]]:
     """The commune a user most likely meant, and the others worth offering ("Vous pensiez à …").
+
+    Answers are kept in this process's memory (at most LOOKUPS_KEPT, the oldest dropped first), under the
+    shared token that load_territory renews: the instances are read-only to every caller.
+    """
+    kept: dict[str, tuple[Commune | None, list[Commune]]] = memo.get_or_set(LOOKUPS_KEY, dict, timeout=LOOKUPS_SECONDS)
+    key = " ".join(query.split()).casefold()
+    answer = kept.get(key)
+    if answer is None:
+        answer = _resolve_commune(query)
+        if len(kept) >= LOOKUPS_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = answer
+    best, others = answer
+    return best, list(others)
+
+
+def _resolve_commune(query: str) -> tuple[Commune | None, list[Commune]]:
+    """The look-up itself.
 
     Worth offering: another commune of the same name anywhere, or a candidate in the served territory or in
     the chosen commune's département; not every commune of France whose name starts the same way.

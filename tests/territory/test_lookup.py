@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from territory.lookup import find_communes, resolve_commune
+from territory.lookup import find_communes, forget_lookups, resolve_commune
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,12 @@ def test_resolve_returns_the_best_and_the_alternatives(db):
     best, others = resolve_commune("clamecy")
     assert best.code == "58079"
     assert "02198" in [commune.code for commune in others]
+
+
+def test_a_name_typed_again_is_answered_from_memory_until_the_communes_change(db, django_assert_num_queries):
+    best, others = resolve_commune("Chateau Chinon")
+    with django_assert_num_queries(0):
+        assert resolve_commune("  château  chinon ".replace("â", "a")) == (best, others)
+    forget_lookups()
+    with django_assert_num_queries(1):
+        assert resolve_commune("Chateau Chinon")[0] == best
