@@ -23,18 +23,27 @@ def _token_key(key: str) -> str:
     return f"memo:{key}"
 
 
-def get_or_set(key: str, loader: Callable[[], T], *, timeout: int) -> T:
-    token = cache.get(_token_key(key))
-    held = _memory.get(key)
-    if token is not None and held is not None and held[0] == token:
-        return held[1]  # type: ignore[return-value]
-    if token is None:
+def token(key: str, *, timeout: int) -> str:
+    """The shared token under which key's value is valid now: the same in every process until ``forget``.
+
+    Also a version for values kept elsewhere (a page kept in the shared cache under its token)."""
+    current = cache.get(_token_key(key))
+    if current is None:
         fresh = uuid.uuid4().hex
         # add, not set: two processes reloading at once agree on one token.
         cache.add(_token_key(key), fresh, timeout=timeout)
-        token = cache.get(_token_key(key)) or fresh
+        current = cache.get(_token_key(key)) or fresh
+    return current
+
+
+def get_or_set(key: str, loader: Callable[[], T], *, timeout: int) -> T:
+    current = cache.get(_token_key(key))
+    held = _memory.get(key)
+    if current is not None and held is not None and held[0] == current:
+        return held[1]  # type: ignore[return-value]
+    current = current or token(key, timeout=timeout)
     value = loader()
-    _memory[key] = (token, value)
+    _memory[key] = (current, value)
     return value
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.dispatch import Signal
 
 from aiguillage.lib.geo import BoundingBox, bounding_box, haversine_km
 from directory.models import Equipment, ItinerantStop, LikelyService, Place, PlacePoint, PlaceStatus
@@ -195,6 +196,11 @@ def _points(profile: dict, latitude: float, longitude: float) -> list[tuple[floa
     return points
 
 
+# Sent once the profiles and points of some places were written again: what others keep of the directory
+# (the observatory's public page) is out of date.
+places_changed = Signal()
+
+
 def _refresh_now(place_ids: Iterable[int]) -> None:
     ids = sorted(set(place_ids))
     rules = likely_rules() if ids else {}
@@ -239,6 +245,8 @@ def _refresh_now(place_ids: Iterable[int]) -> None:
                         f"UPDATE {quote(Place._meta.db_table)} SET {quote('profile')} = %s WHERE {quote('id')} = %s",
                         changed,
                     )
+    if ids:
+        places_changed.send(sender=Place, place_ids=ids)
 
 
 def refresh(place_ids: Iterable[int]) -> None:

@@ -78,6 +78,22 @@ def test_the_public_page_draws_the_named_machines_without_login(client, director
     assert_no_inline_code(body)
 
 
+def test_the_public_page_is_kept_until_a_place_changes(client, directory, django_assert_num_queries):
+    url = reverse("observatory:summary")
+    first = client.get(url).content
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first
+    make_place(name="Atelier broderie", commune=NEVERS, equipment=("embroidery_machine",))
+    machines = client.get(url).context["page"].sections["machines"].table
+    assert [row[1] for row in machines.rows] == [2, 1, 0, 1, 1]
+
+
+def test_signed_in_readers_get_the_page_computed_for_them(client, coordinator):
+    url = reverse("observatory:summary")
+    client.get(url)
+    assert client.get(url).context["observer"] is True
+
+
 def test_the_public_page_weighs_less_than_150_kb_with_its_map(client, directory):
     assert transferred(client, reverse("observatory:summary"), {"machine": "vr_headset"}) < MAP_PAGE_LIMIT
 
