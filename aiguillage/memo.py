@@ -47,6 +47,12 @@ def get_or_set(key: str, loader: Callable[[], T], *, timeout: int) -> T:
     return value
 
 
+def peek(key: str) -> object | None:
+    """The value this process last loaded for ``key``, however old, without asking the cache (None if never)."""
+    held = _memory.get(key)
+    return held[1] if held is not None else None
+
+
 def forget(*keys: str) -> None:
     def drop() -> None:
         for key in keys:

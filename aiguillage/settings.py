@@ -232,8 +232,17 @@ COORDINATOR_DIGEST_DAYS = envint("COORDINATOR_DIGEST_DAYS", 7)
 CONFIRM_LINK_MAX_AGE_DAYS = envint("CONFIRM_LINK_MAX_AGE_DAYS", 30)
 # Requests and orientations.
 REQUEST_REFERENCE_DIGITS = envint("REQUEST_REFERENCE_DIGITS", 5)
-REQUEST_THROTTLE_PER_IP = envint("REQUEST_THROTTLE_PER_IP", 5)
+# The public form: a browser session may send REQUEST_THROTTLE_PER_SESSION requests per window, an IP address
+# REQUEST_THROTTLE_PER_IP (a library's or a France Services' computers share one address); a signed-in mediator
+# or coordinator is not limited. The honeypot field keeps robots out.
+REQUEST_THROTTLE_PER_SESSION = envint("REQUEST_THROTTLE_PER_SESSION", 5)
+REQUEST_THROTTLE_PER_IP = envint("REQUEST_THROTTLE_PER_IP", 60)
 REQUEST_THROTTLE_WINDOW = envint("REQUEST_THROTTLE_WINDOW", 3600)
+# What the tracking page promises: the coordination answers a new request within this many days.
+REQUEST_ANSWER_DAYS = envint("REQUEST_ANSWER_DAYS", 5)
+# Details a requester may add from the tracking page, per request and per window (seconds).
+REQUEST_DETAIL_THROTTLE = envint("REQUEST_DETAIL_THROTTLE", 10)
+REQUEST_DETAIL_THROTTLE_WINDOW = envint("REQUEST_DETAIL_THROTTLE_WINDOW", 3600)
 # Requests for a new tracking link, per IP address and per email or phone, within the window (seconds).
 LOST_LINK_THROTTLE_PER_IP = envint("LOST_LINK_THROTTLE_PER_IP", 10)
 LOST_LINK_THROTTLE_PER_CONTACT = envint("LOST_LINK_THROTTLE_PER_CONTACT", 3)
@@ -384,6 +393,8 @@ STORAGES = {
     },
 }
 
+# A form sent without its CSRF token gets a French page in the site's layout.
+CSRF_FAILURE_VIEW = "aiguillage.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -422,6 +433,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# The help line for people who cannot use the site (footer, error pages, tracking page); coordinators may
+# replace these defaults at /coordination/ligne-d-aide/.
+HELP_LINE_PHONE = os.getenv("HELP_LINE_PHONE", "")
+HELP_LINE_HOURS = os.getenv("HELP_LINE_HOURS", "")
+if HELP_LINE_PHONE:
+    from aiguillage.lib.phone import PhoneError, normalize_phone
+
+    try:
+        HELP_LINE_PHONE = normalize_phone(HELP_LINE_PHONE)
+    except PhoneError:
+        raise ImproperlyConfigured(f"HELP_LINE_PHONE is not a valid telephone number: {HELP_LINE_PHONE!r}") from None
 
 # The legal pages' default texts (coordinators may replace them at /coordination/pages/…/).
 CONTACT_EMAIL = os.getenv("CONTACT_EMAIL", "")

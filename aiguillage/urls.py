@@ -29,3 +29,9 @@ urlpatterns = [
     path("", include("roadmap.urls")),
     path("observatoire/", include("observatory.urls")),
 ]
+
+# The error pages, in French and in the site's layout (aiguillage/errors.py).
+handler400 = "aiguillage.errors.bad_request"
+handler403 = "aiguillage.errors.permission_denied"
+handler404 = "aiguillage.errors.page_not_found"
+handler500 = "aiguillage.errors.server_error"

@@ -21,6 +21,7 @@ TEMPLATES = (
     "demandes/new_request.html",
     "demandes/received.html",
     "demandes/track.html",
+    "errors/500.html",
 )
 
 
@@ -43,6 +44,7 @@ def warm_worker() -> None:
     from demandes import suggestions
     from demandes.forms import blank_request_fields
     from directory.search import all_terms
+    from legal.pages import help_line
 
     try:
         suggestions.categories()
@@ -50,5 +52,7 @@ def warm_worker() -> None:
         suggestions.qualify("Imprimer une pièce en 3D et comprendre l'intelligence artificielle")
         all_terms()
         blank_request_fields()
+        # The server-error page shows the help line from this memory, without the database.
+        help_line()
     except Exception:  # noqa: BLE001 - a worker that cannot warm up still serves; the first requests pay instead
         logger.exception("warm-up of the worker failed")

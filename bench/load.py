@@ -296,7 +296,7 @@ def run(
         **environment,
         # The load generator is one client: the per-address and per-token limits would refuse it after a few.
         "REQUEST_THROTTLE_PER_IP": "100000000",
-        "REQUEST_THROTTLE_PER_BROWSER": "100000000",
+        "REQUEST_THROTTLE_PER_SESSION": "100000000",
         "API_REQUESTS_THROTTLE_PER_TOKEN": "100000000",
         "API_READS_THROTTLE_PER_IP": "100000000",
     }

@@ -77,6 +77,10 @@ class RequestForm(forms.Form):
     # Left empty by people; robots fill every field they find.
     site_web = forms.CharField(label="Ne pas remplir", required=False)
 
+    NO_CONTACT = "Laissez un courriel ou un téléphone pour que l'on puisse vous répondre."
+    # The mediator's form speaks of the person it is filled for.
+    for_mediator = False
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # Communes to offer when the one typed could be several ("Voulez-vous dire… ?").
@@ -102,7 +106,7 @@ class RequestForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("contact_email") and not data.get("contact_phone") and "contact_email" not in self.errors:
-            self.add_error("contact_email", "Laissez un courriel ou un téléphone pour que l'on puisse vous répondre.")
+            self.add_error("contact_email", self.NO_CONTACT)
         data["quantity"] = data.get("quantity") or 1
         return data
 
@@ -157,7 +161,32 @@ def forget_blank_fields(**kwargs: object) -> None:
 
 
 class MediatorRequestForm(RequestForm):
-    """A mediator records a need on someone's behalf, after a call or a visit."""
+    """A mediator records a need on someone's behalf, after a call or a visit: the form speaks of "la personne"."""
+
+    WORDING = {
+        "description": (
+            "De quoi la personne a-t-elle besoin ?",
+            "Avec ses mots. Par exemple : « imprimer une pièce en 3D », « comprendre l'intelligence artificielle », "
+            "« faire sa déclaration de revenus en ligne ».",
+        ),
+        "commune": ("Sa commune", "Nom de la commune où elle habite, ou code postal."),
+        "audience": ("La personne est", ""),
+        "situations": ("Sa situation, si elle le souhaite", ""),
+        "accessibility_needs": ("A-t-elle besoin d'un accueil adapté ?", ""),
+        "contact_name": ("Son nom (facultatif)", ""),
+        "contact_email": ("Son courriel", ""),
+        "contact_phone": ("Son téléphone", ""),
+    }
+    ERRORS = {
+        "description": {
+            "required": "Décrivez son besoin en quelques mots.",
+            "min_length": "Décrivez son besoin en quelques mots.",
+        },
+        "commune": {"required": "Indiquez la commune de la personne : nous cherchons un lieu près de chez elle."},
+        "audience": {"required": "Dites qui est la personne."},
+    }
+    NO_CONTACT = "Notez un courriel ou un téléphone de la personne pour que le lieu puisse la joindre."
+    for_mediator = True
 
     consent = forms.BooleanField(
         label="La personne accepte que ses coordonnées soient transmises au lieu qui l'aidera.",
@@ -168,6 +197,47 @@ class MediatorRequestForm(RequestForm):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.WORDING.items():
+            self.fields[name].label = label
+            self.fields[name].help_text = help_text
+        for name, messages in self.ERRORS.items():
+            self.fields[name].error_messages.update(messages)
+
+
+class RequesterDetailForm(forms.Form):
+    """Something the person wants to add to their request, from the tracking page."""
+
+    detail = forms.CharField(
+        label="Ajouter une précision",
+        min_length=3,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : un moment où vous êtes disponible, un autre numéro, un détail sur votre besoin.",
+        error_messages={
+            "required": "Écrivez la précision à ajouter.",
+            "min_length": "Écrivez la précision à ajouter.",
+            "max_length": "Votre précision est trop longue (2 000 caractères au plus).",
+        },
+    )
+
+
+class CancelForm(forms.Form):
+    """The person no longer needs help."""
+
+    confirm = forms.BooleanField(
+        label="Je n'ai plus besoin d'aide pour cette demande.",
+        error_messages={"required": "Cochez la case pour confirmer l'annulation."},
+    )
+    reason = forms.CharField(
+        label="Pourquoi ? (facultatif)",
+        required=False,
+        max_length=500,
+        help_text="Par exemple : « j'ai trouvé de l'aide ailleurs ». Cela nous aide à mieux faire.",
+        error_messages={"max_length": "Ce texte est trop long (500 caractères au plus)."},
     )
 
 

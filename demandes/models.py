@@ -291,6 +291,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Note"
     ANONYMIZED = "anonymized", "Anonymisée"
     LINK_REISSUED = "link_reissued", "Nouveau lien de suivi"
+    REQUESTER_DETAIL = "requester_detail", "Précision de la personne"
 
 
 class RequestEvent(models.Model):

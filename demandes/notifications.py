@@ -97,3 +97,20 @@ def orientation_expired(orientation: Orientation) -> None:
 
 def request_closed(request: Request) -> None:
     send_after_commit(to=_requester(request), template="demandes/email/requester_closed", context={"request": request})
+
+
+def requester_added_detail(request: Request, text: str) -> None:
+    _tell_coordinators(request, f"La personne a ajouté une précision depuis sa page de suivi : « {text} »")
+
+
+def requester_cancelled(request: Request, holders: list[Orientation]) -> None:
+    """The coordinators, and each place the request was sent to or accepted by, learn it is no longer needed."""
+    _tell_coordinators(
+        request, "La personne a annulé sa demande depuis sa page de suivi : elle n'a plus besoin d'aide."
+    )
+    for orientation in holders:
+        send_after_commit(
+            to=_place_recipients(orientation),
+            template="demandes/email/orientation_cancelled",
+            context={"orientation": orientation, "request": request},
+        )

@@ -1,13 +1,17 @@
 """A lost tracking link: a new one is issued, and the old one stops working (only the new key's hash is kept)."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from aiguillage.mail import send_after_commit
 from demandes.links import tracking_url
-from demandes.models import EventKind, Request, RequestEvent
+from demandes.models import EventKind, Orientation, Request, RequestEvent, Status
 from demandes.privacy import find_person
 from demandes.references import new_tracking_key
 
@@ -70,3 +74,31 @@ def ask_again(*, contact: str) -> int:
             },
         )
     return len(found)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What happens next for the person, who does it, and by when (``late``: the date has passed)."""
+
+    text: str
+    by: dt.datetime | None
+    late: bool = False
+
+
+def next_step(request: Request, *, accepted: Orientation | None, pending: Orientation | None) -> NextStep | None:
+    """The tracking page's promise, from the request's state; None once it is closed."""
+    now = timezone.now()
+    answer_days = dt.timedelta(days=settings.REQUEST_ANSWER_DAYS)
+    if request.status == Status.CLOSED:
+        return None
+    if accepted is not None:
+        by = (accepted.responded_at or now) + answer_days
+        return NextStep(f"{accepted.place.name} vous contacte pour convenir d'un rendez-vous.", by, by < now)
+    if pending is not None:
+        return NextStep(
+            "Le lieu dit s'il peut vous aider. S'il ne le peut pas, la coordination cherche un autre lieu.",
+            pending.expires_at,
+            pending.expires_at < now,
+        )
+    by = request.created_at + answer_days
+    return NextStep("La coordination lit votre demande et cherche le lieu qui peut vous aider.", by, by < now)

@@ -347,3 +347,33 @@ def _close(
         )
         orientation.save(update_fields=["status"])
     notifications.request_closed(request)
+
+
+REQUESTER = "La personne, depuis sa page de suivi"
+
+
+def add_requester_detail(*, request: Request, text: str) -> Request:
+    """The requester adds a detail from the tracking page; it joins the history and the coordinators are told."""
+    text = text.strip()
+    if not text:
+        raise TransitionError("Écrivez la précision à ajouter.")
+    with transaction.atomic():
+        locked = _lock(request, None)
+        if locked.status == Status.CLOSED:
+            raise TransitionError("Cette demande est close : faites une nouvelle demande.")
+        _event(locked, kind=EventKind.REQUESTER_DETAIL, actor=None, actor_label=REQUESTER, note=text)
+        notifications.requester_added_detail(locked, text)
+        return locked
+
+
+def cancel_by_requester(*, request: Request, note: str = "") -> Request:
+    """The requester no longer needs help: the request closes as abandoned and the places that hold it are told."""
+    with transaction.atomic():
+        locked = _lock(request, None)
+        if locked.status == Status.CLOSED:
+            raise TransitionError("Cette demande est déjà close.")
+        holders = list(locked.orientations.active().select_related("place"))
+        text = " ".join(part for part in ["Annulée par la personne.", note.strip()] if part)
+        _close(locked, outcome=Outcome.ABANDONED, reason=None, actor=None, actor_label=REQUESTER, note=text)
+        notifications.requester_cancelled(locked, holders)
+        return locked

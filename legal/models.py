@@ -34,3 +34,31 @@ class LegalPage(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class HelpLine(models.Model):
+    """The territory's help line, for people who cannot use the site: one row at most.
+
+    Without a row, or with an empty field, the default from the settings (HELP_LINE_PHONE, HELP_LINE_HOURS) is
+    shown; coordinators replace it from /coordination/ligne-d-aide/.
+    """
+
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    hours = models.CharField(
+        "horaires",
+        max_length=300,
+        blank=True,
+        help_text="En toutes lettres, par exemple « du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h ».",
+    )
+    updated_at = models.DateTimeField("modifiée le", default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "ligne d'aide"
+        verbose_name_plural = "ligne d'aide"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="legal_help_line_single_row")]
+
+    def __str__(self) -> str:
+        return self.phone or "ligne d'aide (valeurs par défaut)"

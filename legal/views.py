@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from legal import pages
-from legal.forms import PageForm
-from legal.models import PageKind
+from legal.forms import HelpLineForm, PageForm
+from legal.models import HelpLine, PageKind
 
 PAGE_URLS = {
     "mentions-legales": "legal:legal_notice",
@@ -73,6 +73,23 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(PAGE_URLS[slug])
     context = {"form": form, "title": PageKind(kind).label, "slug": slug, "current": current}
     return render(request, "legal/edit.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def edit_help_line(request: HttpRequest) -> HttpResponse:
+    """Coordinators set the number and hours shown in every footer, on error pages and on tracking pages."""
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    row = HelpLine.objects.filter(pk=1).first()
+    initial = {"phone": row.phone, "hours": row.hours} if row else {}
+    form = HelpLineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        pages.save_help_line(phone=form.cleaned_data["phone"], hours=form.cleaned_data["hours"], actor=request.user)
+        messages.success(request, "La ligne d'aide est enregistrée : elle s'affiche en bas de chaque page.")
+        return redirect("legal:help_line")
+    context = {"form": form, "row": row, "default": pages.default_help_line(), "current": pages.help_line()}
+    return render(request, "legal/help_line.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

@@ -41,6 +41,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             {
                 "reference": created.request.reference,
                 "tracking_url": created.tracking_path,
+                "tracking_link": created.tracking_url,
                 "emailed": bool(data["contact_email"]),
                 "for_mediator": True,
             },

@@ -1,23 +1,56 @@
 """The public form and the requester's private tracking page."""
 
 import hmac
+import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import throttle
 from aiguillage.http import personal_data
-from demandes import tracking
-from demandes.forms import LostLinkForm, RequestForm, blank_request_fields
+from demandes import tracking, transitions
+from demandes.forms import CancelForm, LostLinkForm, RequesterDetailForm, RequestForm, blank_request_fields
 from demandes.intake import create_request, form_fields
-from demandes.models import Channel, OrientationStatus, Request, Status
+from demandes.models import Channel, EventKind, OrientationStatus, Request
 from demandes.references import hash_key
+from legal import pages
 
 
-def _limit() -> throttle.Limit:
+def _ip_limit() -> throttle.Limit:
     return throttle.Limit("request-ip", settings.REQUEST_THROTTLE_PER_IP, settings.REQUEST_THROTTLE_WINDOW)
+
+
+SESSION_SENT_KEY = "demandes:sent-at"
+
+
+def _sent_from_this_session(request: HttpRequest) -> list[float]:
+    """When this browser sent its requests, within the current window (kept in its session)."""
+    since = time.time() - settings.REQUEST_THROTTLE_WINDOW
+    stamps = request.session.get(SESSION_SENT_KEY, [])
+    return [stamp for stamp in stamps if isinstance(stamp, int | float) and stamp > since]
+
+
+def _record_sent(request: HttpRequest) -> None:
+    request.session[SESSION_SENT_KEY] = [*_sent_from_this_session(request), time.time()]
+
+
+def _unlimited(request: HttpRequest) -> bool:
+    """A signed-in mediator or coordinator records requests for others all day long."""
+    user = request.user
+    return user.is_authenticated and (user.is_mediator or user.is_coordinator)
+
+
+def throttled_message() -> str:
+    line = pages.help_line()
+    if line.phone:
+        hours = f" ({line.hours})" if line.hours else ""
+        call = f"appelez-nous au {line.phone}{hours}"
+    else:
+        call = "rendez-vous dans un lieu d'accueil près de chez vous : on vous aidera à la faire"
+    return f"Beaucoup de demandes sont déjà parties de cet ordinateur. Réessayez dans une heure, ou {call}."
 
 
 @personal_data
@@ -28,19 +61,30 @@ def new_request(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         ip = throttle.client_ip(request)
-        if throttle.is_limited(_limit(), ip):
-            form.add_error(None, "Vous avez envoyé beaucoup de demandes. Réessayez dans une heure, ou appelez-nous.")
+        unlimited = _unlimited(request)
+        # A shared computer (library, France Services) sends for many people: its address has a high ceiling,
+        # each browser session a low one.
+        limited = not unlimited and (
+            len(_sent_from_this_session(request)) >= settings.REQUEST_THROTTLE_PER_SESSION
+            or throttle.is_limited(_ip_limit(), ip)
+        )
+        if limited:
+            form.add_error(None, throttled_message())
             status = 429
         elif form.is_valid():
-            throttle.hit(_limit(), ip)
             data = form.cleaned_data
+            if not unlimited:
+                throttle.hit(_ip_limit(), ip)
+                _record_sent(request)
             if data["site_web"]:
                 return render(request, "demandes/received.html", {"reference": None})
             created = create_request(**form_fields(data), channel=Channel.WEB)
             context = {
                 "reference": created.request.reference,
                 "tracking_url": created.tracking_path,
+                "tracking_link": created.tracking_url,
                 "emailed": bool(data["contact_email"]),
+                "for_mediator": False,
             }
             return render(request, "demandes/received.html", context)
         else:
@@ -83,13 +127,22 @@ def lost_link(request: HttpRequest) -> HttpResponse:
     return render(request, "demandes/lost_link.html", {"form": form}, status=status)
 
 
-@personal_data
-@require_safe
-def track(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+def _tracked(reference: str, key: str) -> Request:
     found = Request.objects.select_related("commune").filter(reference=reference).first()
     # Same answer for an unknown reference and a wrong key: the page reveals nothing without both.
     if found is None or not hmac.compare_digest(found.tracking_key_hash, hash_key(key)):
         raise Http404
+    return found
+
+
+def _track_page(
+    request: HttpRequest,
+    found: Request,
+    *,
+    detail_form: RequesterDetailForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     accepted = (
         found.orientations.filter(status__in=[OrientationStatus.ACCEPTED, OrientationStatus.DONE])
         .select_related("place__commune")
@@ -97,5 +150,60 @@ def track(request: HttpRequest, reference: str, key: str) -> HttpResponse:
         .first()
     )
     pending = found.orientations.filter(status=OrientationStatus.SENT).order_by("expires_at").first()
-    context = {"req": found, "accepted": accepted, "pending": pending, "Status": Status}
-    return render(request, "demandes/track.html", context)
+    context = {
+        "req": found,
+        "accepted": accepted,
+        "pending": pending,
+        "next_step": tracking.next_step(found, accepted=accepted, pending=pending),
+        "details": found.events.filter(kind=EventKind.REQUESTER_DETAIL).order_by("created_at"),
+        "detail_form": detail_form or RequesterDetailForm(),
+        "cancel_form": cancel_form or CancelForm(),
+        "key": request.resolver_match.kwargs["key"],
+    }
+    return render(request, "demandes/track.html", context, status=status)
+
+
+@personal_data
+@require_safe
+def track(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    return _track_page(request, _tracked(reference, key))
+
+
+def _detail_limit() -> throttle.Limit:
+    return throttle.Limit("track-detail", settings.REQUEST_DETAIL_THROTTLE, settings.REQUEST_DETAIL_THROTTLE_WINDOW)
+
+
+@personal_data
+@require_POST
+def track_add_detail(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    found = _tracked(reference, key)
+    form = RequesterDetailForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, found, detail_form=form, status=400)
+    if throttle.is_limited(_detail_limit(), found.reference):
+        form.add_error(None, "Vous avez ajouté beaucoup de précisions. Réessayez dans une heure, ou appelez-nous.")
+        return _track_page(request, found, detail_form=form, status=429)
+    try:
+        transitions.add_requester_detail(request=found, text=form.cleaned_data["detail"])
+    except transitions.TransitionError as error:
+        form.add_error(None, str(error))
+        return _track_page(request, found, detail_form=form, status=400)
+    throttle.hit(_detail_limit(), found.reference)
+    messages.success(request, "Votre précision est ajoutée à la demande. La coordination en est prévenue.")
+    return redirect("demandes:track", reference=reference, key=key)
+
+
+@personal_data
+@require_POST
+def track_cancel(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    found = _tracked(reference, key)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, found, cancel_form=form, status=400)
+    try:
+        transitions.cancel_by_requester(request=found, note=form.cleaned_data["reason"])
+    except transitions.TransitionError as error:
+        form.add_error(None, str(error))
+        return _track_page(request, found, cancel_form=form, status=400)
+    messages.success(request, "Votre demande est annulée. Merci de nous avoir prévenus.")
+    return redirect("demandes:track", reference=reference, key=key)

@@ -31,6 +31,7 @@ def mail_server_down(settings):
     settings.OUTBOX_SEND_ON_COMMIT = True
     settings.OUTBOX_RETRY_BASE_SECONDS = 0
     settings.REQUEST_THROTTLE_PER_IP = 1000
+    settings.REQUEST_THROTTLE_PER_SESSION = 1000
     return settings
 
 
