@@ -178,7 +178,8 @@ def test_the_mediator_confirmation_hands_the_link_over(client, db, help_line):
 def test_someone_who_left_only_a_phone_is_told_to_note_the_reference(client, db):
     page = text(client.post(reverse("demandes:new"), {**FORM, "contact_email": "", "contact_phone": "0612345678"}))
     reference = Request.objects.get().reference
-    assert "Notez ce numéro" in page and f"Notez le numéro <strong id=\"reference-to-note\">{reference}</strong>" in page
+    assert "Notez ce numéro" in page
+    assert f'Notez le numéro <strong id="reference-to-note">{reference}</strong>' in page
     assert 'data-copy="reference-to-note"' in page and "data-print" in page and "js/handover.js" in page
     with_email = text(Client().post(reverse("demandes:new"), FORM))
     assert "Notez ce numéro" not in with_email
