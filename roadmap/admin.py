@@ -32,32 +32,42 @@ class IndicatorInline(admin.StackedInline):
     extra = 0
 
 
-class PartnerInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Steps, budget, funding and partners are written from the sheet's "Compléter" page, each change a version."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+class PartnerInline(ReadOnlyInline):
     model = SheetPartner
-    extra = 0
 
 
-class StepInline(admin.TabularInline):
+class StepInline(ReadOnlyInline):
     model = Step
-    extra = 0
 
 
-class BudgetInline(admin.TabularInline):
+class BudgetInline(ReadOnlyInline):
     model = BudgetLine
-    extra = 0
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(ReadOnlyInline):
     model = FundingLine
-    extra = 0
 
 
 @admin.register(ActionSheet)
 class ActionSheetAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "roadmap", "status"]
     list_filter = ["roadmap", "status"]
-    # The text fields change through the sheet's page (each change a version), the status through its transitions.
-    readonly_fields = ["status", "version", *ActionSheet.EDITABLE_FIELDS]
+    # The text fields change through the sheet's page, its steps, budget, funding, partners and links through its
+    # "Compléter" page (each change a version), the status through its transitions.
+    readonly_fields = ["status", "version", *ActionSheet.EDITABLE_FIELDS, "resources", "events"]
     inlines = [PartnerInline, StepInline, BudgetInline, FundingInline, IndicatorInline]
 
 

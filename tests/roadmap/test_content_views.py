@@ -328,3 +328,15 @@ def test_the_dashboard_totals_stay_exact_with_catalogue_lines(client, sheet):
         "requested": Decimal("0.10"),
         "obtained": Decimal("0.20"),
     }
+
+
+def test_the_admin_shows_the_sheets_rows_read_only(client, sheet):
+    from accounts.models import User
+
+    actions.add_step(sheet, by=make_coordinator(), title="Recenser les scanners")
+    client.force_login(User.objects.create_superuser("admin@example.org", "motdepasse-tres-long-123"))
+    page = client.get(reverse("admin:roadmap_actionsheet_change", args=[sheet.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Recenser les scanners" in html
+    assert 'name="steps-0-title"' not in html and 'name="steps-TOTAL_FORMS"' in html
