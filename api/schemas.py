@@ -197,14 +197,27 @@ class SuggestionOut(BaseModel):
         description="Distance estimée par la route, en kilomètres ; `null` pour un service à distance."
     )
     reasons: list[str] = Field(description="Pourquoi ce lieu est proposé, en phrases courtes.")
+    missing: list[str] = Field(
+        default_factory=list,
+        description="Les besoins que ce lieu ne couvre pas (réponse partielle) ; vide quand il les couvre tous.",
+    )
 
 
 class SuggestionsOut(BaseModel):
     """Les lieux proposés pour un besoin."""
 
     needs: list[NeedOut] = Field(description="Les besoins pris en compte.")
-    suggestions: list[SuggestionOut] = Field(description="Les lieux proposés, du plus pertinent au moins pertinent.")
-    unmet: bool = Field(description="Vrai quand des besoins sont reconnus mais qu'aucun lieu n'y répond à portée.")
+    suggestions: list[SuggestionOut] = Field(
+        description="Les lieux proposés : d'abord ceux qui couvrent tous les besoins, du plus pertinent au moins "
+        "pertinent, puis les réponses partielles."
+    )
+    uncovered: list[NeedOut] = Field(
+        default_factory=list, description="Les besoins qu'aucun des lieux proposés ne couvre."
+    )
+    unmet: bool = Field(
+        description="Vrai quand des besoins sont reconnus mais qu'aucun lieu n'y répond à portée, ou qu'aucun des "
+        "lieux proposés n'a une machine demandée."
+    )
     message: str = Field(description="Le résultat en une phrase, à montrer tel quel.")
 
 

@@ -206,6 +206,7 @@ def _suggestion_list(result: RoutingResult) -> list[SuggestionOut]:
                 score=round(suggestion.score, 3),
                 distance_km=None if suggestion.distance_km is None else round(suggestion.distance_km, 1),
                 reasons=list(suggestion.reasons),
+                missing=list(suggestion.missing),
             )
         )
     return found
@@ -241,12 +242,13 @@ def suggest_places(request: HttpRequest, payload: SuggestionQuery) -> Suggestion
         max_distance_km=payload.max_distance_km,
         limit=payload.limit,
     )
+    evidence = {need.code: words for need, words in found}
     if not found:
         message = (
             "Aucun besoin reconnu dans la description : reformulez-la avec d'autres mots, ou indiquez les besoins "
             "(champ needs)."
         )
-    elif result.unmet:
+    elif result.unmet and not result.suggestions:
         reach = payload.max_distance_km if payload.max_distance_km is not None else settings.ROUTING_MAX_DISTANCE_KM
         message = f"Aucun lieu ne répond à ce besoin à moins de {format_km(reach)} km."
     else:
@@ -254,6 +256,10 @@ def suggest_places(request: HttpRequest, payload: SuggestionQuery) -> Suggestion
     return SuggestionsOut(
         needs=[NeedOut(code=need.code, label=need.label, evidence=list(evidence)) for need, evidence in found],
         suggestions=_suggestion_list(result),
+        uncovered=[
+            NeedOut(code=need.code, label=need.label, evidence=list(evidence.get(need.code, ())))
+            for need in result.uncovered
+        ],
         unmet=result.unmet,
         message=message,
     )

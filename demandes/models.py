@@ -232,9 +232,18 @@ class OrientationStatus(models.TextChoices):
     DONE = "done", "Terminée"
 
 
+class Delivery(models.TextChoices):
+    EMAIL = "email", "Par courriel"
+    PHONE = "phone", "À transmettre par téléphone"
+
+
 class OrientationQuerySet(models.QuerySet):
     def active(self) -> "OrientationQuerySet":
         return self.filter(status__in=[OrientationStatus.SENT, OrientationStatus.ACCEPTED])
+
+    def to_phone(self) -> "OrientationQuerySet":
+        """The coordinators' tasks: orientations waiting for someone to call the place."""
+        return self.filter(delivery=Delivery.PHONE, phoned_at__isnull=True, status=OrientationStatus.SENT)
 
 
 class Orientation(models.Model):
@@ -256,6 +265,22 @@ class Orientation(models.Model):
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
     note = models.TextField("message du lieu", blank=True, max_length=2000)
     score = models.FloatField("score de la suggestion", null=True, blank=True)
+    message = models.TextField("message de la coordination aux lieux", blank=True, max_length=2000)
+    # How the place hears of it: its email (or its managers'), or a call the coordination makes (no address known).
+    delivery = models.CharField("transmission", max_length=10, choices=Delivery.choices, default=Delivery.EMAIL)
+    phone = models.CharField("téléphone à appeler", max_length=30, blank=True)
+    phoned_at = models.DateTimeField("transmise par téléphone le", null=True, blank=True)
+    phoned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="transmise par",
+    )
+    # Why the engine suggested the place, in French, as it said it then; none when the coordination chose it alone.
+    reasons = models.JSONField("raisons de la suggestion", default=list, blank=True)
+    by_coordination = models.BooleanField("choisi par la coordination", default=False)
 
     objects = OrientationQuerySet.as_manager()
 
@@ -270,6 +295,10 @@ class Orientation(models.Model):
                 fields=["request", "place"],
                 condition=models.Q(status__in=["sent", "accepted"]),
                 name="unique_active_orientation",
+            ),
+            models.CheckConstraint(condition=models.Q(delivery__in=Delivery.values), name="orientation_delivery_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(delivery=Delivery.PHONE) | ~models.Q(phone=""), name="orientation_phone_has_number"
             ),
         ]
 
@@ -292,6 +321,7 @@ class EventKind(models.TextChoices):
     ANONYMIZED = "anonymized", "Anonymisée"
     LINK_REISSUED = "link_reissued", "Nouveau lien de suivi"
     REQUESTER_DETAIL = "requester_detail", "Précision de la personne"
+    PHONED = "phoned", "Transmise au lieu par téléphone"
 
 
 class RequestEvent(models.Model):

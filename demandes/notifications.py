@@ -7,15 +7,21 @@ from accounts.models import User
 from aiguillage.mail import send_after_commit
 from demandes.links import orientation_url
 from demandes.models import Orientation, Request
+from directory.models import Place
 
 
 def _coordinators() -> list[str]:
     return User.objects.coordinator_emails()
 
 
+def place_recipients(place: Place) -> list[str]:
+    """Where a request for this place is emailed: its active managers, else the place's own address; maybe none."""
+    managers = [email for email in place.managers.filter(is_active=True).values_list("email", flat=True) if email]
+    return managers or ([place.email] if place.email else [])
+
+
 def _place_recipients(orientation: Orientation) -> list[str]:
-    managers = list(orientation.place.managers.filter(is_active=True).values_list("email", flat=True))
-    return managers or ([orientation.place.email] if orientation.place.email else [])
+    return place_recipients(orientation.place)
 
 
 def _requester(request: Request) -> list[str]:

@@ -341,8 +341,9 @@ def suggest(
         if len(result.suggestions) < request.limit:
             return False
         last = result.suggestions[-1]
-        # A place still unread may state what the last one does not: it would come before it, whatever its score.
-        return not last.to_confirm and best_possible <= last.score
+        # A place still unread may cover or state what the last one does not: it would come before it, whatever
+        # its score.
+        return not last.partial and not last.to_confirm and best_possible <= last.score
 
     while True:
         radius = min(radius, reach)

@@ -6,7 +6,8 @@ the event with its actor and time, and sends email only after commit.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from demandes import notifications
 from demandes.models import (
+    Delivery,
     EventKind,
     NeedCategory,
     Orientation,
@@ -154,19 +156,44 @@ def add_note(*, request: Request, actor: User, note: str, expected_version: int 
         return locked
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """What the engine says of a place for this request: its score and reasons; none when it would not suggest it."""
+
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+
+
+def unreachable_message(places: Sequence[Place]) -> str:
+    names = ", ".join(place.name for place in places)
+    one = len(places) == 1
+    return (
+        f"{names} {'n’a' if one else 'n’ont'} ni courriel, ni gestionnaire, ni téléphone : la demande ne "
+        f"pourrait pas {'lui' if one else 'leur'} parvenir. Complétez la fiche du lieu, ou choisissez un autre lieu."
+    )
+
+
 def orient(
     *,
     request: Request,
     actor: User,
     places: Iterable[Place],
-    scores: dict[int, float] | None = None,
+    explanations: Mapping[int, Explanation] | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> list[Orientation]:
-    """Send the request to one or more places; each gets an email with a link valid a few days."""
+    """Send the request to one or more places: by email with a link valid a few days, or, to a place with no address
+    but a phone number, as a call for the coordination to make (a task that stays in its queue until done).
+
+    A place that can be reached neither way is refused, and nothing is sent: no orientation says "envoyée" when
+    nothing left. ``explanations`` holds the engine's reasons for the places it would suggest; the others were
+    chosen by the coordination alone.
+    """
     places = list(places)
     if not places:
         raise TransitionError("Choisissez au moins un lieu.")
+    explanations = explanations or {}
+    message = note.strip()
     with transaction.atomic():
         locked = _lock(request, expected_version)
         if locked.status == Status.CLOSED:
@@ -175,28 +202,71 @@ def orient(
         closed = [place.name for place in places if place.status != PlaceStatus.OPEN]
         if closed:
             raise TransitionError(f"Ces lieux ne sont pas ouverts : {', '.join(closed)}.")
+        recipients = {place.pk: notifications.place_recipients(place) for place in places}
+        unreachable = [place for place in places if not recipients[place.pk] and not place.phone.strip()]
+        if unreachable:
+            raise TransitionError(unreachable_message(unreachable))
         now = timezone.now()
         created = []
         for place in places:
             if place.pk in already:
                 continue
+            explanation = explanations.get(place.pk)
+            by_phone = not recipients[place.pk]
             orientation = Orientation.objects.create(
                 request=locked,
                 place=place,
                 sent_by=actor,
                 sent_at=now,
                 expires_at=now + dt.timedelta(days=settings.ORIENTATION_LINK_DAYS),
-                score=(scores or {}).get(place.pk),
+                score=explanation.score if explanation else None,
+                reasons=list(explanation.reasons) if explanation else [],
+                by_coordination=not (explanation and explanation.reasons),
+                message=message,
+                delivery=Delivery.PHONE if by_phone else Delivery.EMAIL,
+                phone=place.phone.strip() if by_phone else "",
             )
             created.append(orientation)
         if not created:
             raise TransitionError("La demande est déjà envoyée à ces lieux.")
         target = Status.IN_PROGRESS if locked.status == Status.IN_PROGRESS else Status.ORIENTED
-        names = ", ".join(orientation.place.name for orientation in created)
-        _move(locked, target, kind=EventKind.ORIENTED, actor=actor, note=f"Vers : {names}. {note}".strip())
+        emailed = [o.place.name for o in created if o.delivery == Delivery.EMAIL]
+        phoned = [f"{o.place.name} ({o.phone})" for o in created if o.delivery == Delivery.PHONE]
+        parts = []
+        if emailed:
+            parts.append(f"Envoyée par courriel à : {', '.join(emailed)}.")
+        if phoned:
+            parts.append(f"À transmettre par téléphone : {', '.join(phoned)}.")
+        if message:
+            parts.append(f"Message aux lieux : {message}")
+        _move(locked, target, kind=EventKind.ORIENTED, actor=actor, note=" ".join(parts))
         for orientation in created:
-            notifications.orientation_sent(orientation)
+            if orientation.delivery == Delivery.EMAIL:
+                notifications.orientation_sent(orientation)
         return created
+
+
+def mark_phoned(
+    *, orientation: Orientation, actor: User, note: str = "", expected_version: int | None = None
+) -> Orientation:
+    """The coordinator called the place and passed the request on: the task leaves the queue."""
+    with transaction.atomic():
+        locked = _lock(orientation.request, expected_version)
+        current = Orientation.objects.select_for_update().select_related("place").get(pk=orientation.pk)
+        if current.request_id != locked.pk:
+            raise TransitionError("Cette orientation ne concerne pas cette demande.")
+        if current.delivery != Delivery.PHONE:
+            raise TransitionError("Cette orientation est partie par courriel : il n'y a pas d'appel à passer.")
+        if current.phoned_at is not None:
+            raise TransitionError("Cette orientation a déjà été transmise par téléphone.")
+        if current.status != OrientationStatus.SENT:
+            raise TransitionError("Cette orientation n'attend plus de réponse.")
+        current.phoned_at = timezone.now()
+        current.phoned_by = actor
+        current.save(update_fields=["phoned_at", "phoned_by"])
+        text = f"{current.place.name} appelé au {current.phone}. {note.strip()}".strip()
+        _event(locked, kind=EventKind.PHONED, actor=actor, note=text, orientation=current)
+        return current
 
 
 def _lock_orientation(orientation: Orientation) -> tuple[Orientation, Request]:

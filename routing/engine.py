@@ -15,17 +15,23 @@ Hard rules, never traded against a score:
   people with motor disabilities); the reverse is not assumed. A place whose record does not say whether it meets
   a need is suggested after every place that says it does (``Suggestion.to_confirm``), with "appelez avant";
 - when a production run is needed (a quantity at or above the threshold, or a need flagged ``production_run``), only
-  places with the service "production_run";
+  places with the service "production_run"; the machine the pieces are made with is a need of its own, so that a
+  place doing runs without that machine is partial (below);
 - a place beyond the maximum distance is not suggested, unless it is a remote service. An itinerant unit with stops
   is as near as its nearest stop (its home base, where nobody meets it, is ignored).
 
-Order: the places whose record states everything the request needs, then the others ("à confirmer"); within each,
-the score. Score: fit (share of the needs covered; equipment not yet confirmed counts less), proximity (linear from 1
-at the requester's commune to 0 at the maximum distance; a remote service gets a fixed middle value) and freshness of
-the record, weighted by ``RoutingSettings``. Ties break on distance, then name, then id.
+Each need the text states is covered or not by each place. Order: the places that cover every need first, then the
+partial ones (``Suggestion.missing`` names what they lack); within each, the places whose record states everything
+the request needs, then the others ("à confirmer"); within each, the score. Score: fit (share of the needs covered;
+a service only likely counts less), proximity (linear from 1 at the requester's commune to 0 at the maximum
+distance; a remote service gets a fixed middle value) and freshness of the record, weighted by ``RoutingSettings``.
+A machine the place has not confirmed costs what ``unconfirmed_equipment_km`` more kilometres cost: a little, never
+as much as tens of kilometres. Ties break on distance, then name, then id.
 
 With no need at all, nothing is routed and the result is not unmet: the request is "à qualifier" by a person. With
-needs but no place within reach, the result is unmet, with the French message shown to the requester.
+needs but no place within reach, the result is unmet, with the French message shown to the requester. It is unmet
+too when a machine the text asks for (a need answered by equipment only) is covered by none of the suggestions:
+the answer says which needs no suggestion covers (``RoutingResult.uncovered``).
 """
 
 import heapq
@@ -112,8 +118,9 @@ class RoutingSettings:
     weight_fit: float = 0.55
     weight_distance: float = 0.3
     weight_freshness: float = 0.15
-    # What a need covered only by equipment the place has not confirmed is worth, against 1 for a confirmed one.
-    unconfirmed_equipment_factor: float = 0.6
+    # A need covered only by a machine the place has not confirmed costs as much as being this many kilometres
+    # farther (shared out over the needs): "à confirmer" is a call to make, a long drive is worse.
+    unconfirmed_equipment_km: float = 8.0
     # What a need covered only by a service the place's type makes likely is worth, against 1 for a stated one.
     likely_service_factor: float = 0.5
     # The proximity score of a remote service, between 0 (at the maximum distance) and 1 (next door).
@@ -137,6 +144,12 @@ class Suggestion:
     reasons: tuple[str, ...]
     # The record does not state something the request needs (a service, accessibility): to check with the place.
     to_confirm: bool = False
+    # The labels of the needs this place does not cover: a partial answer.
+    missing: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,11 @@ class RoutingResult:
 
 
 DEFAULT_SETTINGS = RoutingSettings()
+
+
+def is_machine_need(need: Category) -> bool:
+    """A need only a machine answers (3D printing, embroidery…): it cannot be left out of a suggestion."""
+    return bool(need.equipment) and not need.services
 
 
 def needed_codes(needs: Iterable[Category]) -> tuple[frozenset[str], frozenset[str]]:
@@ -289,13 +307,16 @@ def route(
     accessibility_needs = request.accessibility_needs
     weight_fit = settings.weight_fit / len(needs)
     weight_distance, weight_freshness = settings.weight_distance, settings.weight_freshness
-    unconfirmed, penalty = settings.unconfirmed_equipment_factor, settings.unknown_audience_penalty
+    penalty = settings.unknown_audience_penalty
 
     proximity_per_km = 1.0 / reach_km if reach_km > 0 else 0.0
+    # What one need covered by an unconfirmed machine only takes off the score.
+    unconfirmed_km = max(0.0, settings.unconfirmed_equipment_km)
+    unconfirmed_cost = weight_distance * (min(1.0, unconfirmed_km / reach_km) if reach_km > 0 else 0.0) / len(needs)
     remote_proximity = settings.remote_proximity
     # Sort keys first, then what the suggestion needs; the position makes every key unique.
     ranked: list[
-        tuple[bool, float, float, str, int, int, Candidate, float | None, Stop | None, frozenset[str], bool]
+        tuple[bool, bool, float, float, str, int, int, Candidate, float | None, Stop | None, frozenset[str], bool]
     ] = []
     likely_factor = settings.likely_service_factor
     for candidate in candidates:
@@ -337,44 +358,59 @@ def route(
             proximity = 1.0 - distance_key * proximity_per_km if reach_km > 0 else 1.0
         fit = 0.0
         guessed = False
+        partial = False
+        unconfirmed_needs = 0
         for need_services, need_equipment in needs:
             if not need_services.isdisjoint(offered_services) or not need_equipment.isdisjoint(offered_equipment):
                 fit += 1.0
             elif not need_equipment.isdisjoint(unverified):
-                fit += unconfirmed
+                fit += 1.0
+                unconfirmed_needs += 1
             elif not need_services.isdisjoint(likely):
                 fit += likely_factor
                 guessed = True
+            else:
+                partial = True
         days = candidate.days_since_update
         freshness = 0.0 if days is None else _freshness(days, candidate.verified, settings)
         score = weight_fit * fit + weight_distance * proximity + weight_freshness * freshness
+        score -= unconfirmed_cost * unconfirmed_needs
         if not audiences:
             score -= penalty
         to_confirm = bool(unstated) or guessed
-        entry = (to_confirm, -score, distance_key, candidate.name, candidate.id, len(ranked))
+        entry = (partial, to_confirm, -score, distance_key, candidate.name, candidate.id, len(ranked))
         ranked.append((*entry, candidate, distance, stop, unstated, guessed))
 
     if not ranked:
         return RoutingResult((), unmet=True, message=labels.unmet_message(reach_km))
     best = [
-        _Scored(entry[6], -entry[1], entry[7], entry[8], entry[9], entry[10])
+        _Scored(entry[7], -entry[2], entry[8], entry[9], entry[10], entry[11])
         for entry in heapq.nsmallest(request.limit, ranked)
     ]
-    suggestions = tuple(
-        Suggestion(
-            item.candidate,
-            item.score,
-            item.distance_km,
-            _reasons(item, request, production, settings),
-            to_confirm=bool(item.unstated) or item.guessed,
+    suggestions = []
+    for item in best:
+        missing = tuple(
+            need.label for need in request.needs if not item.candidate.offers(need.services, need.equipment)
         )
-        for item in best
-    )
+        reasons = _reasons(item, request, production, settings)
+        if missing:
+            reasons = (labels.missing_reason(missing), *reasons)
+        suggestions.append(
+            Suggestion(
+                item.candidate,
+                item.score,
+                item.distance_km,
+                reasons,
+                to_confirm=bool(item.unstated) or item.guessed,
+                missing=missing,
+            )
+        )
     uncovered = tuple(
         need for need in request.needs if not any(item.candidate.offers(need.services, need.equipment) for item in best)
     )
-    message = labels.found_message(len(suggestions), tuple(need.label for need in uncovered))
-    return RoutingResult(suggestions, unmet=False, message=message, uncovered=uncovered)
+    unmet = any(is_machine_need(need) for need in uncovered)
+    message = labels.found_message(len(suggestions), tuple(need.label for need in uncovered), unmet=unmet)
+    return RoutingResult(tuple(suggestions), unmet=unmet, message=message, uncovered=uncovered)
 
 
 def _freshness(days: int, verified: bool, settings: RoutingSettings) -> float:

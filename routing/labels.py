@@ -131,8 +131,18 @@ TO_QUALIFY_MESSAGE = (
 )
 
 
-def found_message(count: int, uncovered_labels: tuple[str, ...]) -> str:
+PARTIAL = "réponse partielle"
+
+
+def missing_reason(missing_labels: tuple[str, ...]) -> str:
+    """The first reason of a place that covers only part of the request."""
+    return f"{PARTIAL} : ne couvre pas {', '.join(missing_labels)}"
+
+
+def found_message(count: int, uncovered_labels: tuple[str, ...], *, unmet: bool = False) -> str:
     message = "1 lieu proposé." if count == 1 else f"{count} lieux proposés."
     if uncovered_labels:
         message += f" Aucun de ces lieux ne couvre : {', '.join(uncovered_labels)}."
+    if unmet:
+        message += " La demande est enregistrée comme besoin non couvert."
     return message

@@ -125,3 +125,31 @@ def test_asking_for_suggestions_records_nothing(client):
     post_json(client, SUGGESTIONS, {"description": FEET, "commune": DECIZE, "audience": "professional"})
 
     assert not Request.objects.exists()
+
+
+def test_a_series_no_place_can_make_with_its_machine_is_unmet_with_the_partial_places_and_what_is_missing(client):
+    printer = make_place(
+        name="Imprimerie 3D en série", commune=DECIZE, equipment=("3d_printer",), services=("production_run",)
+    )
+    club = {"description": "broder 300 t-shirts pour notre club", "commune": DECIZE, "audience": "association"}
+
+    body = post_json(client, SUGGESTIONS, club).json()
+
+    assert [suggestion["place"]["id"] for suggestion in body["suggestions"]] == [printer.pk]
+    assert body["suggestions"][0]["missing"] == ["Broderie numérique"]
+    assert [need["code"] for need in body["uncovered"]] == ["embroidery"]
+    assert body["uncovered"][0]["evidence"] == ["broder"]
+    assert body["unmet"] is True
+    assert "Aucun de ces lieux ne couvre : Broderie numérique." in body["message"]
+
+
+def test_a_place_with_the_machine_and_runs_covers_the_series(client):
+    ebe = make_place(name="EBE 58", commune=DECIZE, equipment=("embroidery_machine",), services=("production_run",))
+    club = {"description": "broder 300 t-shirts pour notre club", "commune": DECIZE, "audience": "association"}
+
+    body = post_json(client, SUGGESTIONS, club).json()
+
+    assert [suggestion["place"]["id"] for suggestion in body["suggestions"]] == [ebe.pk]
+    assert body["suggestions"][0]["missing"] == []
+    assert body["uncovered"] == []
+    assert body["unmet"] is False

@@ -100,7 +100,9 @@ def test_a_decline_with_no_other_place_returns_the_request_to_the_queue(coordina
 
 
 def test_a_decline_while_another_place_still_holds_it_keeps_it_oriented(coordinator, fablab, request_):
-    other = make_place(name="Atelier de Nevers", commune="58194", equipment=("3d_printer",))
+    other = make_place(
+        name="Atelier de Nevers", commune="58194", equipment=("3d_printer",), email="atelier@nevers.example"
+    )
     first, _ = transitions.orient(request=request_, actor=coordinator, places=[fablab, other])
     transitions.decline(orientation=first, actor=None, reason=reason("decline", "no_capacity"))
     request_.refresh_from_db()

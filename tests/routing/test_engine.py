@@ -318,9 +318,12 @@ def test_needs_that_no_suggestion_covers_are_reported() -> None:
     scanner = place(1, "Fablab", DECIZE, equipment={"3d_scanner"})
     result = route(request(need("3d_scanning", "virtual_reality")), [scanner])
     assert result.uncovered == need("virtual_reality")
-    assert (
-        result.message == "1 lieu proposé. Aucun de ces lieux ne couvre : Réalité virtuelle, immersion et Micro-Folie."
+    assert result.message == (
+        "1 lieu proposé. Aucun de ces lieux ne couvre : Réalité virtuelle, immersion et Micro-Folie. "
+        "La demande est enregistrée comme besoin non couvert."
     )
+    # A machine the text asks for and no suggestion has: the need is not covered.
+    assert result.unmet
 
 
 # Scoring and order

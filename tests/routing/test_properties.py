@@ -108,6 +108,11 @@ def offers_a_need(place: Candidate, request: RoutingRequest) -> bool:
     return any(offered & (need.services | need.equipment) for need in request.needs)
 
 
+def offers(place: Candidate, need: Category) -> bool:
+    offered = place.services | place.likely_services | place.equipment | place.unverified_equipment
+    return bool(offered & (need.services | need.equipment))
+
+
 def says_yes(place: Candidate, need: str) -> bool:
     return need in place.accessibility or (need == "motor_disability" and "wheelchair_access" in place.accessibility)
 
@@ -148,6 +153,7 @@ def test_suggestions_never_break_a_hard_rule(
         assert not place.audiences or request.audience in place.audiences
         assert accessible(place, request)
         assert suggestion.to_confirm == (not stated(place, request))
+        assert suggestion.missing == tuple(need.label for need in request.needs if not offers(place, need))
         if production_needed(request, settings):
             assert "production_run" in place.services
         assert offers_a_need(place, request)
@@ -168,6 +174,7 @@ def test_suggestions_are_sorted_by_score_and_limited(
     assert len(suggestions) <= request.limit
     keys = [
         (
+            s.partial,
             s.to_confirm,
             -s.score,
             math.inf if s.distance_km is None else s.distance_km,
@@ -178,7 +185,8 @@ def test_suggestions_are_sorted_by_score_and_limited(
     ]
     assert keys == sorted(keys)
     assert all(
-        a.to_confirm < b.to_confirm or a.score >= b.score for a, b in zip(suggestions, suggestions[1:], strict=False)
+        (a.partial, a.to_confirm) < (b.partial, b.to_confirm) or a.score >= b.score
+        for a, b in zip(suggestions, suggestions[1:], strict=False)
     )
     assert all(suggestion.reasons for suggestion in suggestions)
 
@@ -195,7 +203,11 @@ def test_every_eligible_place_within_reach_is_suggested_when_the_limit_allows(
         if near_the_edge(place, request, settings):
             continue  # a rounding away from the boundary either way
         assert (place.id in suggested) == eligible(place, request, settings), place
-    assert result.unmet == (not result.suggestions)
+    machine_left_out = any(
+        need.equipment and not need.services and not any(offers(s.candidate, need) for s in result.suggestions)
+        for need in request.needs
+    )
+    assert result.unmet == (not result.suggestions or machine_left_out)
 
 
 @examples
