@@ -266,6 +266,22 @@ class OrientForm(forms.Form):
         self.fields["places"].queryset = places
 
 
+class PlaceSearchForm(forms.Form):
+    """The coordinator looks for any open place, by its name or its commune, to orient a request to it."""
+
+    lieu = forms.CharField(
+        label="Nom du lieu ou commune",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Tapez au plus 100 caractères."},
+    )
+
+
+class PhonedForm(forms.Form):
+    note = forms.CharField(label="Ce que le lieu a dit (facultatif)", required=False, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label="Note",

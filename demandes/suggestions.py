@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from aiguillage import memo
+from aiguillage.lib.text import normalize_name
 from demandes.models import NeedCategory, Request
 from directory import index
 from directory.index import Profile
@@ -404,6 +406,43 @@ def for_request(request: Request, *, limit: int = 5) -> RoutingResult:
         accessibility_needs=request.accessibility_needs.values_list("code", flat=True),
         limit=limit,
     )
+
+
+def explain(request: Request, place_ids: Iterable[int]) -> dict[int, tuple[float, tuple[str, ...]]]:
+    """What the engine says of each of these places for this request, as (score, reasons); a place it would not
+    suggest (it offers nothing the needs call for, is too far, or breaks a rule) is left out: the coordination
+    chose it alone."""
+    wanted = sorted(set(place_ids))
+    index = categories()
+    codes = list(request.need_links.values_list("category__code", flat=True))
+    needs = tuple(index[code][1] for code in codes if code in index)
+    if not wanted or not needs:
+        return {}
+    table = TermTable.load()
+    config = routing_settings(table)
+    routed = RoutingRequest(
+        needs=needs,
+        latitude=request.commune.latitude,
+        longitude=request.commune.longitude,
+        audience=request.audience,
+        quantity=request.quantity,
+        accessibility_needs=frozenset(request.accessibility_needs.values_list("code", flat=True)),
+        limit=len(wanted),
+    )
+    result = route(routed, _candidates(wanted, table), config)
+    return {suggestion.candidate.id: (suggestion.score, suggestion.reasons) for suggestion in result.suggestions}
+
+
+def find_open_places(query: str, *, limit: int = 20) -> list[Place]:
+    """Open places whose name (or operator, or summary) or commune holds every word typed, accents and case aside:
+    what a coordinator picks a place from when the engine did not suggest it."""
+    words = normalize_name(query).split()[:6]
+    if not words:
+        return []
+    places = Place.objects.filter(status=PlaceStatus.OPEN).select_related("commune")
+    for word in words:
+        places = places.filter(Q(search_text__contains=word) | Q(commune__search_name__contains=word))
+    return list(places.order_by("name", "pk")[:limit])
 
 
 class ThesaurusReader:

@@ -20,6 +20,11 @@ urlpatterns = [
     path("coordination/demandes/<str:reference>/", coordination.detail, name="detail"),
     path("coordination/demandes/<str:reference>/besoins/", coordination.set_needs, name="set_needs"),
     path("coordination/demandes/<str:reference>/orienter/", coordination.orient, name="orient"),
+    path(
+        "coordination/demandes/<str:reference>/orientations/<int:pk>/telephone/",
+        coordination.mark_phoned,
+        name="mark_phoned",
+    ),
     path("coordination/demandes/<str:reference>/note/", coordination.add_note, name="add_note"),
     path("coordination/demandes/<str:reference>/suivi/", coordination.assign, name="assign"),
     path("coordination/demandes/<str:reference>/cloturer/", coordination.close, name="close"),

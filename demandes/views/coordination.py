@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -15,9 +15,19 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role, User
 from accounts.throttle import client_ip
 from aiguillage.http import personal_data
-from demandes import access, privacy, suggestions, tracking, transitions
-from demandes.forms import AssignForm, CloseForm, NeedsForm, NoteForm, OrientForm, QueueFilterForm
-from demandes.models import NeedCategory, Request, Status
+from demandes import access, notifications, privacy, suggestions, tracking, transitions
+from demandes.forms import (
+    AssignForm,
+    CloseForm,
+    NeedsForm,
+    NoteForm,
+    OrientForm,
+    PhonedForm,
+    PlaceSearchForm,
+    QueueFilterForm,
+)
+from demandes.links import orientation_url
+from demandes.models import Delivery, NeedCategory, Orientation, Request, Status
 from directory.models import Place
 from territory.models import Epci
 
@@ -42,7 +52,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     requests = access.requests_for_coordinator(request.user).prefetch_related("needs")
     form = QueueFilterForm(request.GET, epcis=_epci_choices())
     if not form.is_valid():
-        return render(request, "demandes/queue.html", {"form": form, "page": None}, status=400)
+        context = {"form": form, "page": None, "phone_tasks": _phone_tasks(request)}
+        return render(request, "demandes/queue.html", context, status=400)
     data = form.cleaned_data
     status = data["statut"]
     if status == "":
@@ -70,8 +81,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(data["page"] or 1)
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "page": page, "query_string": params.urlencode()}
+    context = {"form": form, "page": page, "query_string": params.urlencode(), "phone_tasks": _phone_tasks(request)}
     return render(request, "demandes/queue.html", context)
+
+
+def _phone_tasks(request: HttpRequest) -> list[Orientation]:
+    """Orientations to places with no address: someone must call them, and it stays here until done."""
+    visible = access.requests_for_coordinator(request.user).open()
+    return list(
+        Orientation.objects.to_phone()
+        .filter(request__in=visible)
+        .select_related("request__commune", "place")
+        .order_by("sent_at", "pk")[:100]
+    )
 
 
 def _people() -> object:
@@ -85,8 +107,26 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     req = access.get_request_for_coordinator(request.user, reference)
     result = suggestions.for_request(req, limit=8) if req.status != Status.CLOSED else None
     suggested_ids = [suggestion.candidate.id for suggestion in result.suggestions] if result else []
+    search = PlaceSearchForm(request.GET)
+    found: list[dict] = []
+    status = 200
+    if not search.is_valid():
+        status = 400
+    elif search.cleaned_data["lieu"].strip() and req.status != Status.CLOSED:
+        places = suggestions.find_open_places(search.cleaned_data["lieu"])
+        known = suggestions.explain(req, [place.pk for place in places])
+        found = [
+            {
+                "place": place,
+                "reasons": known[place.pk][1] if place.pk in known else (),
+                "by_email": bool(notifications.place_recipients(place)),
+            }
+            for place in places
+        ]
     context = _detail_context(request, req, result, suggested_ids)
-    return render(request, "demandes/detail.html", context)
+    searched = search.is_valid() and bool(search.cleaned_data["lieu"].strip())
+    context.update({"search_form": search, "found_places": found, "searched": searched})
+    return render(request, "demandes/detail.html", context, status=status)
 
 
 def _detail_context(request: HttpRequest, req: Request, result: object, suggested_ids: list[int]) -> dict:
@@ -94,9 +134,12 @@ def _detail_context(request: HttpRequest, req: Request, result: object, suggeste
     if show_contact and req.has_contact:
         access.log_contact_view(req, viewer=request.user, context="coordination", ip=client_ip(request))
     version = {"version": req.version}
+    phone_tasks = list(req.orientations.to_phone().select_related("place").order_by("sent_at", "pk"))
     return {
         "req": req,
         "result": result,
+        "phone_tasks": [(task, orientation_url(task)) for task in phone_tasks],
+        "phoned_form": PhonedForm(initial=version),
         "show_contact": show_contact,
         "needs_form": NeedsForm(
             initial={"needs": list(req.need_links.values_list("category_id", flat=True)), **version}
@@ -155,15 +198,49 @@ def orient(request: HttpRequest, reference: str) -> HttpResponse:
         return _invalid(request, req, form)
     data = form.cleaned_data
 
+    chosen = list(data["places"])
+    known = suggestions.explain(req, [place.pk for place in chosen])
+    explanations = {pk: transitions.Explanation(score=score, reasons=reasons) for pk, (score, reasons) in known.items()}
+
     def run() -> None:
         created = transitions.orient(
             request=req,
             actor=request.user,
-            places=list(data["places"]),
+            places=chosen,
+            explanations=explanations,
             note=data["note"],
             expected_version=data["version"],
         )
-        messages.success(request, f"Demande envoyée à {', '.join(o.place.name for o in created)}.")
+        emailed = [o.place.name for o in created if o.delivery == Delivery.EMAIL]
+        phoned = [f"{o.place.name} au {o.phone}" for o in created if o.delivery == Delivery.PHONE]
+        if emailed:
+            messages.success(request, f"Demande envoyée par courriel à {', '.join(emailed)}.")
+        if phoned:
+            messages.warning(
+                request,
+                f"Aucun courriel pour {', '.join(phoned)} : rien n'est parti. Appelez le lieu pour lui "
+                "transmettre la demande, puis indiquez-le ci-dessous (« À transmettre par téléphone »).",
+            )
+
+    return _act(request, req, run)
+
+
+@personal_data
+@require_POST
+@login_required
+def mark_phoned(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    req = access.get_request_for_coordinator(request.user, reference)
+    orientation = get_object_or_404(Orientation, pk=pk, request=req)
+    form = PhonedForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, req, form)
+    data = form.cleaned_data
+
+    def run() -> None:
+        transitions.mark_phoned(
+            orientation=orientation, actor=request.user, note=data["note"], expected_version=data["version"]
+        )
+        messages.success(request, f"C'est noté : la demande a été transmise à {orientation.place.name} par téléphone.")
 
     return _act(request, req, run)
 

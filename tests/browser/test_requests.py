@@ -65,7 +65,7 @@ def test_from_the_public_form_to_the_tracking_page(live_server, page: Page, plac
     expect(page.get_by_text("dispose d'un scanner 3D")).to_be_visible()
     found["page de la demande"] = axe_violations(page)
     page.get_by_role("button", name="Orienter vers les lieux cochés").click()
-    expect(page.get_by_role("status")).to_contain_text("Demande envoyée à Fablab de Decize")
+    expect(page.get_by_role("status")).to_contain_text("Demande envoyée par courriel à Fablab de Decize")
 
     orientation = Request.objects.get().orientations.get()
     from demandes.links import orientation_token
