@@ -24,8 +24,8 @@ def setup(transactional_db):
         call_command("load_territory", verbosity=0)
     first = make_coordinator("premier@example.org")
     second = make_coordinator("second@example.org")
-    luzy = make_place(name="Fablab de Luzy", commune="58149", equipment=("3d_printer",))
-    nevers = make_place(name="Atelier de Nevers", commune="58194", equipment=("3d_printer",))
+    luzy = make_place(name="Fablab de Luzy", commune="58149", equipment=("3d_printer",), email="f@luzy.example")
+    nevers = make_place(name="Atelier de Nevers", commune="58194", equipment=("3d_printer",), phone="03 86 00 00 01")
     request_ = make_request().request
     return request_, (first, luzy), (second, nevers)
 
