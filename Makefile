@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-PORT ?= 8000
+# SITE_URL (the links in emails, the widget's snippet) follows the port the server runs on.
+export PORT ?= 8000
 export DEBUG ?= true
+CHROMIUM ?= $(or $(CHROMIUM_PATH),/usr/bin/chromium)
 VENDOR := aiguillage/static/vendor
 
-.PHONY: run setup test test-sqlite test-postgres bench quality venv vendor data clean
+.PHONY: run setup test bench quality venv vendor chromium clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +34,13 @@ $(VENDOR)/.installed: node_modules/.installed
 
 vendor: $(VENDOR)/.installed
 
-setup: venv vendor
+# Local settings for this machine (git-ignored): DEBUG and a secret key of its own, read by aiguillage/settings.py,
+# so that `.venv/bin/python manage.py …` works as written. Never overwritten; variables of the environment win.
+.env:
+	$(PYTHON) -c "import secrets; print('# Local settings written by make setup (git-ignored); environment variables win.'); print('DEBUG=true'); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+	@echo "Settings written to .env (DEBUG=true and a generated SECRET_KEY)."
+
+setup: venv vendor .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_outlines --si-manquants
@@ -40,8 +48,23 @@ setup: venv vendor
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv vendor
-	$(VENV)/bin/pytest -q
+# The browser tests drive Debian's Chromium: install it when we can (root and apt), else stop at once and say how.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Chromium est absent : installation du paquet Debian chromium…"; \
+		(apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)) || exit 1; \
+	else \
+		echo "Chromium est absent ($(CHROMIUM)) : les tests du navigateur en ont besoin."; \
+		echo "Installez-le :   sudo apt-get install chromium"; \
+		echo "ou indiquez un autre Chromium : make test CHROMIUM_PATH=/chemin/vers/chromium"; \
+		echo "ou passez les autres tests seulement :   .venv/bin/pytest -q -m 'not browser'"; \
+		exit 1; \
+	fi; \
+	[ -x "$(CHROMIUM)" ] || { echo "Chromium est toujours absent de $(CHROMIUM)"; exit 1; }
+
+test: venv vendor chromium
+	CHROMIUM_PATH=$(CHROMIUM) $(VENV)/bin/pytest -q
 
 quality: venv
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ secret key must come from the environment when it is.
 """
 
 import os
+import sys
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -81,6 +82,28 @@ def database_from_url(url: str) -> dict:
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
 
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines of a local settings file (blank lines and ``#`` comments skipped)."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value, not {line!r}")
+        values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+# A developer's machine: `make setup` writes .env (git-ignored) with DEBUG and a generated SECRET_KEY, so that every
+# command of the README works as written. Variables of the environment win over the file; ENV_FILE names another
+# file, or none when empty (the tests read none).
+ENV_FILE = os.getenv("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    for _name, _value in read_env_file(Path(ENV_FILE)).items():
+        os.environ.setdefault(_name, _value)
 
 DEBUG = envbool("DEBUG", "false")
 SECRET_KEY = os.getenv("SECRET_KEY", "")
@@ -338,7 +361,19 @@ def cache_settings(redis_url: str, timeout: float) -> dict:
 HEALTH_OUTBOX_MAX_AGE_SECONDS = envint("HEALTH_OUTBOX_MAX_AGE_SECONDS", 3600)
 CACHES = cache_settings(REDIS_URL, CACHE_TIMEOUT_SECONDS)
 
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+def development_port(argv: list[str]) -> str:
+    """The port the development server listens on: PORT (the Makefile's), else runserver's own argument."""
+    if os.getenv("PORT"):
+        return os.environ["PORT"]
+    if len(argv) > 2 and argv[1] == "runserver":
+        port = next((arg for arg in argv[2:] if not arg.startswith("-")), "").rpartition(":")[2]
+        if port.isdigit():
+            return port
+    return "8000"
+
+
+# Links in emails, the widget's snippet, QR codes. Without SITE_URL, the development server's address.
+SITE_URL = (os.getenv("SITE_URL") or f"http://127.0.0.1:{development_port(sys.argv)}").rstrip("/")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "aiguillage <ne-pas-repondre@aiguillage.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = os.getenv("EMAIL_HOST", "")

@@ -2,6 +2,8 @@
 
 import os
 
+# A developer's local .env (make setup) is not read: the tests run with the same settings everywhere.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
