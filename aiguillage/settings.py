@@ -361,6 +361,7 @@ def cache_settings(redis_url: str, timeout: float) -> dict:
 HEALTH_OUTBOX_MAX_AGE_SECONDS = envint("HEALTH_OUTBOX_MAX_AGE_SECONDS", 3600)
 CACHES = cache_settings(REDIS_URL, CACHE_TIMEOUT_SECONDS)
 
+
 def development_port(argv: list[str]) -> str:
     """The port the development server listens on: PORT (the Makefile's), else runserver's own argument."""
     if os.getenv("PORT"):
