@@ -67,6 +67,8 @@ NEED_THEMES = {
     "large_format_printing": "digital_fabrication",
     "sewing": "digital_fabrication",
     "coding_robotics": "youth",
+    "learn_coding": "digital_skills",
+    "digital_careers": "digital_skills",
     "virtual_reality": "innovation",
     "ai_understanding": "digital_skills",
     "cybersecurity": "digital_skills",

@@ -97,6 +97,7 @@ def test_a_place_with_only_a_phone_becomes_a_call_for_the_coordination_until_don
     assert "À transmettre par téléphone" in page
     assert 'href="tel:0386600000"' in page
     assert "rien ne lui est parti" in page
+    assert "EBE 58</a> (Prémery) — pas encore transmise" in page
     # The signed answer link (its signature carries the second it was made).
     assert settings.SITE_URL + "/orientation/" in page
     queue = text(client.get(reverse("demandes:queue")))
