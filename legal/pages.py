@@ -66,6 +66,15 @@ class Line:
         return "".join(char for char in self.phone if char.isdigit() or char == "+")
 
 
+def call_us() -> str:
+    """How to reach someone instead, for a message that refuses something: the number and hours, or a place."""
+    line = help_line()
+    if line.phone:
+        hours = f" ({line.hours})" if line.hours else ""
+        return f"appelez-nous au {line.phone}{hours}"
+    return "rendez-vous dans un lieu d'accueil près de chez vous : on vous aidera"
+
+
 def default_help_line() -> Line:
     return Line(phone=settings.HELP_LINE_PHONE, hours=settings.HELP_LINE_HOURS)
 

@@ -44,13 +44,7 @@ def _unlimited(request: HttpRequest) -> bool:
 
 
 def throttled_message() -> str:
-    line = pages.help_line()
-    if line.phone:
-        hours = f" ({line.hours})" if line.hours else ""
-        call = f"appelez-nous au {line.phone}{hours}"
-    else:
-        call = "rendez-vous dans un lieu d'accueil près de chez vous : on vous aidera à la faire"
-    return f"Beaucoup de demandes sont déjà parties de cet ordinateur. Réessayez dans une heure, ou {call}."
+    return f"Beaucoup de demandes sont déjà parties de cet ordinateur. Réessayez dans une heure, ou {pages.call_us()}."
 
 
 @personal_data
@@ -113,7 +107,9 @@ def lost_link(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             contact = form.cleaned_data["contact"]
             if throttle.is_limited(ip_limit, ip) or throttle.is_limited(contact_limit, contact):
-                form.add_error(None, "Vous avez déjà fait plusieurs demandes. Réessayez dans une heure.")
+                form.add_error(
+                    None, f"Vous avez déjà fait plusieurs demandes. Réessayez dans une heure, ou {pages.call_us()}."
+                )
                 status = 429
             else:
                 throttle.hit(ip_limit, ip)
@@ -181,7 +177,9 @@ def track_add_detail(request: HttpRequest, reference: str, key: str) -> HttpResp
     if not form.is_valid():
         return _track_page(request, found, detail_form=form, status=400)
     if throttle.is_limited(_detail_limit(), found.reference):
-        form.add_error(None, "Vous avez ajouté beaucoup de précisions. Réessayez dans une heure, ou appelez-nous.")
+        form.add_error(
+            None, f"Vous avez ajouté beaucoup de précisions. Réessayez dans une heure, ou {pages.call_us()}."
+        )
         return _track_page(request, found, detail_form=form, status=429)
     try:
         transitions.add_requester_detail(request=found, text=form.cleaned_data["detail"])

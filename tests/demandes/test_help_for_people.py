@@ -267,3 +267,17 @@ def test_the_person_cancels_and_the_place_holding_it_is_told(client, db, django_
     page = text(client.get(tracking(created)))
     assert "Votre demande est annulée." in page and "Annuler ma demande" not in page
     assert client.post(url, {"confirm": "on"}).status_code == 400  # already closed: nothing more happens
+
+
+def test_every_refusal_for_too_many_tries_gives_the_number(client, help_line, settings):
+    settings.REQUEST_DETAIL_THROTTLE = 1
+    settings.LOST_LINK_THROTTLE_PER_CONTACT = 0
+    created = make_request()
+    url = reverse(
+        "demandes:track_add_detail", kwargs={"reference": created.request.reference, "key": created.tracking_key}
+    )
+    assert client.post(url, {"detail": "Une première précision"}).status_code == 302
+    refused = client.post(url, {"detail": "Une deuxième précision"})
+    assert refused.status_code == 429 and "appelez-nous au 03 86 60 60 60" in text(refused)
+    lost = client.post(reverse("demandes:lost_link"), {"contact": "demandeur@example.org", "site_web": ""})
+    assert lost.status_code == 429 and "appelez-nous au 03 86 60 60 60" in text(lost)
