@@ -14,3 +14,7 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_vocabularies, sender=self)
+        from directory.index import places_changed
+        from library.stops import forget_visits
+
+        places_changed.connect(forget_visits, dispatch_uid="library-stop-visits")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from aiguillage import memo
 from aiguillage.lib import opening_hours
 from directory.models import ItinerantStop, Place, PlaceStatus
 
@@ -50,6 +51,26 @@ def _intervals_on(rules: list[opening_hours.Rule], day: dt.date) -> tuple[tuple[
 def _at(day: dt.date, minutes: int) -> dt.datetime:
     moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
     return timezone.make_aware(moment)
+
+
+# Every visit of the coming weeks, kept in each process until a place or a stop changes
+# (directory.index.places_changed): a national directory's stops cost a third of a second to lay out.
+ALL_VISITS_KEY = "library:stop-visits"
+ALL_VISITS_SECONDS = 3600
+
+
+def forget_visits(**kwargs: object) -> None:
+    memo.forget(ALL_VISITS_KEY)
+
+
+def upcoming_visits(*, start: dt.date, days: int) -> list[StopVisit]:
+    """stop_visits for every place, read once per process, per day and per change of the directory."""
+    kept: dict[tuple[dt.date, int], list[StopVisit]] = memo.get_or_set(ALL_VISITS_KEY, dict, timeout=ALL_VISITS_SECONDS)
+    visits = kept.get((start, days))
+    if visits is None:
+        kept.clear()
+        visits = kept[(start, days)] = stop_visits(start=start, days=days)
+    return visits
 
 
 def stop_visits(*, start: dt.date, days: int, place: Place | None = None) -> list[StopVisit]:

@@ -19,7 +19,7 @@ from library.actions import ActionRefused
 from library.actions import agenda as actions
 from library.forms import EventForm, ModerationNoteForm, RegistrationForm
 from library.models import Event, EventKind, RegistrationStatus, Theme
-from library.stops import stop_visits
+from library.stops import stop_visits, upcoming_visits
 
 PAGE_SIZE = 30
 # The calendars carry what is coming and what happened lately, not the whole past.
@@ -33,7 +33,10 @@ def _registration_limit() -> throttle.Limit:
 
 
 def _visits(place: Place | None = None) -> list:
-    return stop_visits(start=timezone.localdate(), days=settings.LIBRARY_STOPS_WEEKS * 7, place=place)
+    start, days = timezone.localdate(), settings.LIBRARY_STOPS_WEEKS * 7
+    if place is None:
+        return upcoming_visits(start=start, days=days)
+    return stop_visits(start=start, days=days, place=place)
 
 
 @require_safe

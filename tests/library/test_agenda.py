@@ -215,6 +215,18 @@ def test_the_agenda_shows_events_and_stops_in_time_order(client, micro_folie):
     assert {item.title for item in filtered} == {stop_title}
 
 
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+def test_the_agenda_keeps_the_visits_until_a_stop_changes(client, micro_folie, django_assert_max_num_queries):
+    client.get(reverse("library:agenda"))
+    with django_assert_max_num_queries(2):  # the events and the themes; the visits come from memory
+        client.get(reverse("library:agenda"))
+    ItinerantStop.objects.create(
+        place=micro_folie, commune=Commune.objects.get(code="58149"), schedule="Fr[2] 10:00-12:00"
+    )
+    titles = {item.title for item in client.get(reverse("library:agenda") + "?nature=stop").context["page"]}
+    assert f"Micro-Folie itinérante à {Commune.objects.get(code='58149').name}" in titles
+
+
 def test_past_events_stay_listed_with_their_resources(client, db):
     guide = make_resource(title="Support de l'atelier")
     event = make_event(title="Atelier passé", days_ahead=-10)
