@@ -8,6 +8,7 @@ from aiguillage.mail import send_after_commit
 from demandes.links import orientation_url
 from demandes.models import Orientation, Request
 from directory.models import Place
+from legal.pages import help_line
 
 
 def _coordinators() -> list[str]:
@@ -52,7 +53,7 @@ def request_received(request: Request, tracking_link: str) -> None:
     send_after_commit(
         to=_requester(request),
         template="demandes/email/requester_received",
-        context={"request": request, "tracking_url": tracking_link},
+        context={"request": request, "tracking_url": tracking_link, "help_line": help_line()},
     )
 
 

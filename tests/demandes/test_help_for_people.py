@@ -281,3 +281,12 @@ def test_every_refusal_for_too_many_tries_gives_the_number(client, help_line, se
     assert refused.status_code == 429 and "appelez-nous au 03 86 60 60 60" in text(refused)
     lost = client.post(reverse("demandes:lost_link"), {"contact": "demandeur@example.org", "site_web": ""})
     assert lost.status_code == 429 and "appelez-nous au 03 86 60 60 60" in text(lost)
+
+
+def test_the_acknowledgement_email_gives_the_help_line(client, help_line, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("demandes:new"), FORM).status_code == 200
+    (received,) = [message for message in mail.outbox if message.to == ["habitant@example.org"]]
+    assert "Appelez le 03 86 60 60 60 (du lundi au vendredi, de 9 h à 17 h)" in received.body
+    assert "ajouter une précision ou l'annuler" in received.body
