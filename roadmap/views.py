@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
+from aiguillage.page_cache import kept_for_the_public
 from funding.models import Scheme
 from library.models import Event, Resource
 from roadmap import actions, charts, financing, indicators, odt
 from roadmap.access import can_contribute, can_own, readable_roadmap, readable_sheet, require_contributor, require_owner
+from roadmap.apps import PAGES_KEY
 from roadmap.forms import (
     BudgetLineForm,
     CommentForm,
@@ -127,6 +129,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@kept_for_the_public(PAGES_KEY)
 def roadmap_page(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = readable_roadmap(request.user, slug)
     sheets = list(_sheets(roadmap))
@@ -141,6 +144,7 @@ def roadmap_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@kept_for_the_public(PAGES_KEY)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = readable_roadmap(request.user, slug)
     sheets = list(_sheets(roadmap))
@@ -176,6 +180,7 @@ def _with_diffs(proposals) -> list[Proposal]:  # noqa: ANN001
 
 
 @require_safe
+@kept_for_the_public(PAGES_KEY)
 def sheet_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     sheet = readable_sheet(request.user, slug, code)
     sheet = _sheets(sheet.roadmap).get(pk=sheet.pk)

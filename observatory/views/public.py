@@ -2,15 +2,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from aiguillage.page_cache import kept_for_the_public
+from observatory.apps import PAGES_KEY
 from observatory.forms import SummaryForm
-from observatory.page_cache import kept_for_the_public
 from observatory.pages import named_machines, query_string, summary_page
 from observatory.views.common import render_page
 
 
 @require_safe
 @login_not_required
-@kept_for_the_public
+@kept_for_the_public(PAGES_KEY)
 def summary(request: HttpRequest) -> HttpResponse:
     """The public page: how far each commune is from the machines the committee named."""
     machines = named_machines()
