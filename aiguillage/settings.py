@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "mailer",
     "csp",
     "roadmap",
+    "contributions",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,12 @@ if not OBSERVATORY_THRESHOLDS_KM or OBSERVATORY_THRESHOLDS_KM[0] <= 0:
 # Error reports one address may send within REPORT_THROTTLE_WINDOW seconds.
 REPORT_THROTTLE_PER_IP = envint("REPORT_THROTTLE_PER_IP", 5)
 REPORT_THROTTLE_WINDOW = envint("REPORT_THROTTLE_WINDOW", 3600)
+# "Ajouter mon lieu" and "C'est mon lieu": sendings per address (generous: a library's shared computer) and per
+# email address within CONTRIBUTION_THROTTLE_WINDOW seconds; confirmation links last CONTRIBUTION_LINK_DAYS.
+CONTRIBUTION_THROTTLE_PER_IP = envint("CONTRIBUTION_THROTTLE_PER_IP", 20)
+CONTRIBUTION_THROTTLE_PER_EMAIL = envint("CONTRIBUTION_THROTTLE_PER_EMAIL", 5)
+CONTRIBUTION_THROTTLE_WINDOW = envint("CONTRIBUTION_THROTTLE_WINDOW", 3600)
+CONTRIBUTION_LINK_DAYS = envint("CONTRIBUTION_LINK_DAYS", 7)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("demandes.urls")),
     path("", include("funding.urls")),
     path("", include("library.urls")),
+    path("", include("contributions.urls")),
     path("", include("directory.urls")),
     path("", include("roadmap.urls")),
     path("observatoire/", include("observatory.urls")),

@@ -447,3 +447,41 @@ def cancel_by_requester(*, request: Request, note: str = "") -> Request:
         _close(locked, outcome=Outcome.ABANDONED, reason=None, actor=None, actor_label=REQUESTER, note=text)
         notifications.requester_cancelled(locked, holders)
         return locked
+
+
+def return_from_closed_place(*, place: Place, actor: User | None, note: str) -> list[Request]:
+    """A place closed for good: its open orientations end, and their requests come back to the queue.
+
+    A request the place had taken (in progress) goes back too, unless another place holds it: the person still
+    needs an answer. Returns the requests that came back.
+    """
+    returned: list[Request] = []
+    with transaction.atomic():
+        for orientation in list(place.orientations.active().order_by("pk")):
+            locked, request = _lock_orientation(orientation)
+            if locked.status not in (OrientationStatus.SENT, OrientationStatus.ACCEPTED):
+                continue
+            locked.status = OrientationStatus.DECLINED
+            locked.responded_at = timezone.now()
+            locked.note = note.strip()
+            locked.save()
+            text = f"Le lieu {locked.place.name} a fermé : {note.strip()}".strip()
+            if request.status in (Status.ORIENTED, Status.IN_PROGRESS) and not request.orientations.active().exists():
+                # In progress may not go back to qualified by any other path: only the place's closing allows it.
+                from_status = request.status
+                request.status = Status.QUALIFIED
+                request.version += 1
+                request.save()
+                RequestEvent.objects.create(
+                    request=request,
+                    kind=EventKind.RETURNED,
+                    actor=actor,
+                    from_status=from_status,
+                    to_status=Status.QUALIFIED,
+                    orientation=locked,
+                    note=text + " La demande revient dans la file.",
+                )
+                returned.append(request)
+            else:
+                _event(request, kind=EventKind.DECLINED, actor=actor, note=text, orientation=locked)
+    return returned

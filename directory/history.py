@@ -113,6 +113,8 @@ def revert_change(*, change: PlaceChange, actor: User) -> PlaceChange:
             raise RevertConflict("Cette modification a déjà été annulée.")
         if not change.fields:
             raise RevertConflict("Cette entrée ne change aucun champ : rien à annuler.")
+        if change.kind == ChangeKind.CREATE:
+            raise RevertConflict("Une création ne s'annule pas : fermez le lieu s'il n'existe pas.")
         current = snapshot(place.pk)
         moved = [name for name, values in change.fields.items() if current.get(name) != values["after"]]
         if moved:

@@ -293,6 +293,9 @@ class Place(models.Model):
     date_maj = models.DateField("date de mise à jour", null=True, blank=True)
     verified = models.BooleanField("vérifié", default=False)
     verified_by = models.CharField("vérifié par", max_length=200, blank=True)
+    # Who set each field the page groups (directory/provenance.py): {"phone": {"by": "place", "on": "2026-12-02"}};
+    # a field without an entry comes from the record's source.
+    field_provenance = models.JSONField("provenance des champs", default=dict, blank=True, editable=False)
     needs_review = models.BooleanField(
         "à relire", default=False, help_text="Une donnée importée doit être relue par un coordinateur."
     )
@@ -452,6 +455,9 @@ class ChangeKind(models.TextChoices):
     CONFIRM = "confirm", "Confirmation que tout est à jour"
     REVERT = "revert", "Annulation d'une modification"
     REPORT = "report", "Correction après un signalement"
+    CREATE = "create", "Création de la fiche"
+    CLOSE = "close", "Fermeture définitive"
+    CONTRIBUTION = "contribution", "Proposition du lieu acceptée"
 
 
 class PlaceChange(models.Model):
@@ -467,7 +473,7 @@ class PlaceChange(models.Model):
         verbose_name="auteur",
     )
     created_at = models.DateTimeField("le", default=timezone.now, db_index=True)
-    kind = models.CharField("nature", max_length=10, choices=ChangeKind.choices)
+    kind = models.CharField("nature", max_length=20, choices=ChangeKind.choices)
     # {field: {"before": value, "after": value}}, values as in the project's own file format.
     fields = models.JSONField("champs", default=dict)
     reverts = models.ForeignKey(

@@ -67,3 +67,43 @@ def get_place_for_page(pk: int) -> Place:
     place = get_object_or_404(Place.objects.select_related("commune__departement", "operator"), pk=pk)
     attach_relations(place)
     return place
+
+
+def record_summary(place: Place) -> list[tuple[str, str]]:
+    """The record as a list of (what, value) in plain French, for a manager who confirms it is right."""
+    from aiguillage.lib import opening_hours
+
+    attach_relations(place)
+
+    def names(items: object) -> str:
+        return ", ".join(str(item) for item in items) or "non renseigné"  # type: ignore[attr-defined]
+
+    try:
+        hours = opening_hours.describe(place.opening_hours) if place.opening_hours else "non renseignés"
+    except opening_hours.OpeningHoursError:
+        hours = place.opening_hours
+    address = ", ".join(part for part in (place.address, place.address_complement) if part)
+    commune = f"{place.postcode} {place.commune.name}".strip()
+    access_yes = [term.label for term in place.accessibility.all()]
+    access_no = [term.label for term in place.accessibility_no.all()]
+    access = "; ".join(
+        part
+        for part in (
+            ("oui : " + ", ".join(access_yes)) if access_yes else "",
+            ("non : " + ", ".join(access_no)) if access_no else "",
+        )
+        if part
+    )
+    return [
+        ("Nom", place.name),
+        ("Adresse", f"{address}, {commune}" if address else commune),
+        ("État", place.get_status_display()),
+        ("Horaires", hours + (f" ({place.opening_hours_note})" if place.opening_hours_note else "")),
+        ("Téléphone", place.phone or "non renseigné"),
+        ("Courriel", place.email or "non renseigné"),
+        ("Site web", place.website or "non renseigné"),
+        ("Services", names(term.label for term in place.services.all())),
+        ("Machines", names(f"{item.kind.label} × {item.quantity}" for item in place.equipment.all())),
+        ("Qui peut venir", names(term.label for term in place.audiences.all())),
+        ("Accessibilité", access or "non renseignée"),
+    ]

@@ -26,6 +26,8 @@ urlpatterns = [
     path("coordination/lieux/<int:pk>/historique/", manage.place_history, name="place_history"),
     path("coordination/modifications/<int:pk>/annuler/", manage.revert_change, name="revert_change"),
     path("coordination/qualite/", coordination.quality, name="quality"),
+    path("coordination/lieux/nouveau/", coordination.new_place, name="new_place"),
+    path("coordination/lieux/<int:pk>/fermer/", coordination.close_place, name="close_place"),
     path("coordination/signalements/", reports.report_queue, name="reports"),
     path("coordination/signalements/<int:pk>/", reports.moderate_report, name="moderate_report"),
 ]

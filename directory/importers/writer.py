@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models, transaction
 
-from directory import index
+from directory import index, provenance
 from directory.importers.exporter import load_place_data
 from directory.importers.records import (
     SCALAR_FIELDS,
@@ -298,6 +298,11 @@ class _Writer:
             must_save = True
         if "operator" in changed:
             place.operator = self._operator(data.operator)
+            must_save = True
+        # What the file changed is the file's again, whoever had set it before.
+        kept = provenance.forget(place.field_provenance, changed)
+        if kept != place.field_provenance:
+            place.field_provenance = kept
             must_save = True
         if must_save:
             place.save()

@@ -12,6 +12,7 @@ from directory import editing, freshness, history
 from directory.access import can_edit_place, get_place_for_edit, require_coordinator
 from directory.edit_forms import EquipmentFormSet, PlaceEditForm, StopFormSet
 from directory.models import Place, PlaceChange
+from directory.place_page import record_summary
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -45,14 +46,17 @@ def edit_place(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/manage/edit.html", context, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def confirm_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Tout est à jour": the record is shown first, whole; the button confirms it."""
     place = get_place_for_edit(request.user, pk)
-    editing.confirm_place(place=place, actor=request.user)
-    messages.success(request, f"Merci ! La fiche « {place.name} » est confirmée à jour.")
-    next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "accounts:home")
+    if request.method == "POST":
+        editing.confirm_place(place=place, actor=request.user)
+        messages.success(request, f"Merci ! La fiche « {place.name} » est confirmée à jour.")
+        next_url = request.POST.get("next", "")
+        return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "accounts:home")
+    return render(request, "directory/manage/confirm.html", {"place": place, "record": record_summary(place)})
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -104,4 +108,6 @@ def confirm_by_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         editing.confirm_place(place=place, actor=user)
         return render(request, "directory/manage/confirm_done.html", {"place": place})
-    return render(request, "directory/manage/confirm.html", {"place": place})
+    return render(
+        request, "directory/manage/confirm.html", {"place": place, "record": record_summary(place), "by_link": True}
+    )

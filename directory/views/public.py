@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from aiguillage.lib import opening_hours
+from directory import provenance
 from directory.access import can_edit_place
 from directory.cards import place_cards
 from directory.forms import SearchForm
@@ -192,6 +193,7 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
         wheelchair = AccessState.NO
     else:
         wheelchair = AccessState.UNKNOWN
+    can_edit = can_edit_place(request.user, place)
     context = {
         "place": place,
         # Wheelchair access has its own sentence when it is "no" or unknown.
@@ -213,7 +215,10 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
             f"{place.latitude:.5f}%2C{place.longitude:.5f}",
             "geo": f"geo:{place.latitude:.5f},{place.longitude:.5f}",
         },
-        "can_edit": can_edit_place(request.user, place),
+        "can_edit": can_edit,
+        "can_close": can_edit and request.user.is_coordinator and place.status != PlaceStatus.CLOSED,
+        "provenance": provenance.groups(place.field_provenance),
+        "from_source": provenance.from_source(place.field_provenance),
         "likely": _likely_offer(place),
         "qr_code": _qr_code(settings.SITE_URL + place.get_absolute_url()),
     }

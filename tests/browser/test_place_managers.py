@@ -54,7 +54,11 @@ def test_a_manager_changes_the_hours_and_confirms_the_record(live_server, page: 
     expect(page.get_by_text("Informations vérifiées le")).to_be_visible()
 
     page.goto(live_server.url + "/espace/")
-    page.get_by_role("button", name="Tout est à jour pour Fablab de Luzy").click()
+    page.get_by_role("link", name="Tout est à jour ? Relire la fiche de Fablab de Luzy").click()
+    # The record is shown first, whole: the manager confirms what they read.
+    expect(page.get_by_role("heading", level=1)).to_have_text("La fiche « Fablab de Luzy » est-elle à jour ?")
+    expect(page.get_by_text("Mercredi : 9 h – 12 h, 14 h – 18 h", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Tout est à jour").click()
     expect(page.get_by_role("status")).to_contain_text("est confirmée à jour")
     assert PlaceChange.objects.filter(place=fablab).count() == 2
 

@@ -194,9 +194,16 @@ def test_coordinators_edit_any_place(client, fablab):
     assert fablab.status == "temporarily_closed" and fablab.status_date == dt.date.today()
 
 
-def test_confirm_is_a_post(client, fablab, manager):
+def test_tout_est_a_jour_first_shows_the_record_and_changes_nothing(client, fablab, manager):
     client.login(username="camille@fablab.example", password=PASSWORD)
-    assert client.get(reverse("directory:confirm_place", kwargs={"pk": fablab.pk})).status_code == 405
+    response = client.get(reverse("directory:confirm_place", kwargs={"pk": fablab.pk}))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Voici ce que la fiche dit aujourd'hui" in page
+    assert "Imprimante 3D × 1" in page and "Du lundi au vendredi" in page
+    assert not PlaceChange.objects.filter(place=fablab).exists()
+    fablab.refresh_from_db()
+    assert fablab.date_maj == dt.date(2021, 3, 5)
 
 
 def test_the_place_page_offers_editing_only_to_those_who_may(client, fablab, manager):
