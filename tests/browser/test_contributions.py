@@ -31,7 +31,10 @@ def _path(body: str, start: str) -> str:
     return found.group(1)
 
 
-def _checked(page: Page, found: dict, name: str) -> None:
+def _checked(page: Page, found: dict | None, name: str) -> None:
+    """axe-core and the width at 320 px; without JavaScript (found is None), neither can run."""
+    if found is None:
+        return
     found[name] = axe_violations(page)
     overflow = horizontal_overflow(page, 320)
     page.set_viewport_size({"width": 360, "height": 740})
@@ -40,7 +43,6 @@ def _checked(page: Page, found: dict, name: str) -> None:
 
 
 def _fill_steps(page: Page, found: dict | None = None) -> None:
-    found = found if found is not None else {}
     expect(page.get_by_text("Étape 1 sur 5 : Vous et votre organisation")).to_be_visible()
     _checked(page, found, "étape vous")
     page.get_by_label("Votre nom").fill("Alex Martin")
