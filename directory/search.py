@@ -394,7 +394,11 @@ def search(
     page = min(max(1, query.page), page_count)
     start = (page - 1) * page_size
     if ordered is None:
-        rows = list(places.order_by("-stated", "name", "pk").values_list("pk", "stated")[start : start + page_size])
+        # With nothing to state, "stated" is a constant: ordering by it too would keep the database from reading
+        # the page off the name index (a sort of every public place instead).
+        constant = isinstance(places.query.annotations.get("stated"), Value)
+        order = ("name", "pk") if constant else ("-stated", "name", "pk")
+        rows = list(places.order_by(*order).values_list("pk", "stated")[start : start + page_size])
         page_ids = [pk for pk, _ in rows]
         later = {pk for pk, stated in rows if not stated}
     elif distances is not None:
