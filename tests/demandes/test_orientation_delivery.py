@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
@@ -80,7 +81,8 @@ def test_a_place_with_only_a_phone_becomes_a_call_for_the_coordination_until_don
     client, coordinator, settings, django_capture_on_commit_callbacks
 ):
     ebe = make_place(name="EBE 58", commune="58218", equipment=("3d_printer",), phone="03 86 60 00 00")
-    request_ = make_request(PRINT).request
+    created = make_request(PRINT)
+    request_ = created.request
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,6 +105,10 @@ def test_a_place_with_only_a_phone_becomes_a_call_for_the_coordination_until_don
     queue = text(client.get(reverse("demandes:queue")))
     assert "À transmettre par téléphone (1)" in queue
     assert request_.reference in queue
+    # The requester is not told it was sent before the call.
+    tracking = text(Client().get(created.tracking_path))
+    assert "La coordination va l'appeler pour lui transmettre votre demande." in tracking
+    assert "a été transmise" not in tracking
 
     request_.refresh_from_db()
     done = client.post(
@@ -119,6 +125,7 @@ def test_a_place_with_only_a_phone_becomes_a_call_for_the_coordination_until_don
     assert "À transmettre par téléphone (" not in text(client.get(reverse("demandes:queue")))
     assert "rien ne lui est parti" not in text(detail(client, request_))
     assert "transmise par téléphone le" in text(detail(client, request_))
+    assert "Votre demande a été transmise à un lieu" in text(Client().get(created.tracking_path))
 
     request_.refresh_from_db()
     again = client.post(
