@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
@@ -119,6 +119,8 @@ class StartView(OIDCAuthenticationRequestView):
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not enabled():
             raise Http404
+        if request.user.is_authenticated:
+            return redirect("accounts:home")
         refusal = _limited(request)
         if refusal:
             messages.error(request, refusal)
@@ -167,11 +169,17 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if not two_factor.needs_code(user):
             return super().login_success()
         # ProConnect vouched for the person; the code of their authenticator app is still asked, as after a password.
+        target, id_token = self.success_url, self.request.session.get("oidc_id_token")
+        if self.request.user.is_authenticated:
+            # Someone else was signed in on this browser: they are not, while the code is asked.
+            auth.logout(self.request)
         session = self.request.session
         session.cycle_key()
         session[two_factor.PENDING_USER] = user.pk
         session[two_factor.PENDING_BACKEND] = user.backend
-        session[two_factor.PENDING_NEXT] = self.success_url
+        session[two_factor.PENDING_NEXT] = target
+        if id_token:
+            session["oidc_id_token"] = id_token
         return redirect("accounts:login_code")
 
 

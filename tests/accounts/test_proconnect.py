@@ -2,6 +2,7 @@
 
 import datetime as dt
 import html
+import socket
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,6 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
+from aiguillage.settings import cache_settings
 from tests.accounts.factories import PASSWORD, make_coordinator, make_user
 from tests.oidc_provider import Provider
 
@@ -177,6 +179,22 @@ def test_the_code_of_the_authenticator_app_is_still_asked(client, db, provider):
     assert done["Location"] == "/coordination/" and int(client.session["_auth_user_id"]) == user.pk
 
 
+def test_someone_signed_in_on_the_browser_is_signed_out_while_the_code_is_asked(client, db, provider):
+    other = make_user("camille@fablab.example")
+    start = client.get(reverse("accounts:proconnect"))  # the agent starts, someone else signs in meanwhile
+    client.force_login(other)
+    TOTPDevice.objects.create(user=make_coordinator(AGENT), name="app", confirmed=True)
+    back = urlsplit(requests.get(start["Location"], allow_redirects=False, timeout=10).headers["Location"])
+    assert client.get(f"{back.path}?{back.query}")["Location"] == reverse("accounts:login_code")
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_person_is_not_sent_to_proconnect(client, db, provider):
+    client.force_login(make_user("camille@fablab.example"))
+    assert client.get(reverse("accounts:proconnect"))["Location"] == reverse("accounts:home")
+    assert provider.seen == []
+
+
 def test_when_required_a_coordinator_without_an_app_must_set_it_up(client, db, provider, settings):
     settings.OTP_REQUIRED = True
     make_coordinator(AGENT)
@@ -241,3 +259,13 @@ def test_the_provider_publishes_the_endpoints_the_settings_use(provider):
     assert discovery["userinfo_endpoint"] == configured["OIDC_OP_USER_ENDPOINT"]
     assert discovery["jwks_uri"] == configured["OIDC_OP_JWKS_ENDPOINT"]
     assert discovery["end_session_endpoint"] == configured["PROCONNECT_LOGOUT_ENDPOINT"]
+
+
+def test_with_the_cache_down_the_sign_in_is_refused_in_french(client, db, provider, settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    settings.CACHES = cache_settings(f"redis://127.0.0.1:{closed}/0", 0.5)
+    response = client.get(reverse("accounts:proconnect"))
+    assert response["Location"] == reverse("accounts:login") and provider.seen == []
+    assert "La connexion est momentanément impossible" in _text(client.get(response["Location"]))
