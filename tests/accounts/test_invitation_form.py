@@ -126,3 +126,9 @@ def test_a_place_that_does_not_exist_is_refused_in_french(coordinator_client, as
 def test_a_mangled_search_post_is_not_an_error(coordinator_client, places):
     response = _search(coordinator_client, "luzy" * 100, places=["abc", "-1"], role="n-importe-quoi")
     assert response.status_code == 200 and _boxes(_text(response)) == {}
+
+
+def test_each_hint_is_the_one_its_field_points_to(coordinator_client):
+    page = coordinator_client.get(reverse("accounts:invite")).content.decode()
+    described = re.search(r'<input type="search" name="place_search"[^>]*aria-describedby="([^"]+)"', page).group(1)
+    assert f'<span class="hint" id="{described}">Nom du lieu, de sa commune ou code postal.</span>' in page
