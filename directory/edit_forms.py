@@ -13,9 +13,10 @@ from territory.lookup import find_communes
 from territory.models import Commune
 
 
-def _terms(vocabulary: str) -> forms.ModelMultipleChoiceField:
+def _terms(vocabulary: str, label: str) -> forms.ModelMultipleChoiceField:
+    # A declared field takes no label from Meta.labels: without one, Django would show "Audiences", "Publics".
     return forms.ModelMultipleChoiceField(
-        queryset=Term.objects.of(vocabulary), required=False, widget=forms.CheckboxSelectMultiple
+        label=label, queryset=Term.objects.of(vocabulary), required=False, widget=forms.CheckboxSelectMultiple
     )
 
 
@@ -133,9 +134,9 @@ class PlaceForm(AccessibilityStatesMixin, forms.ModelForm):
         error_messages={"required": "Indiquez la commune du lieu."},
     )
     phone = PhoneField(label="Téléphone", required=False)
-    services = _terms(Vocabulary.SERVICE)
-    audiences = _terms(Vocabulary.AUDIENCE)
-    publics = _terms(Vocabulary.PUBLIC)
+    services = _terms(Vocabulary.SERVICE, "Services")
+    audiences = _terms(Vocabulary.AUDIENCE, "Qui peut venir")
+    publics = _terms(Vocabulary.PUBLIC, "Ateliers pensés pour")
     # Written from the yes / no / not stated questions (never rendered as such).
     accessibility = forms.ModelMultipleChoiceField(
         queryset=Term.objects.of(Vocabulary.ACCESSIBILITY), required=False, widget=forms.MultipleHiddenInput

@@ -134,8 +134,10 @@ def test_the_managers_form_is_in_french_and_moves_the_address_with_the_commune_c
     client.login(username="camille@fablab.example", password=PASSWORD)
     url = reverse("directory:edit_place", kwargs={"pk": place.pk})
     page = _text(client.get(url))
-    for english in ("Accessibility", "Opening hours", "Summary", "Website", "Phone", "Status", "Name", "Email"):
+    english_words = ("Accessibility", "Audiences", "Publics", "Opening hours", "Summary", "Website", "Phone", "Status")
+    for english in (*english_words, "Name", "Email", "None"):
         assert english not in page, english
+    assert "<legend>Qui peut venir</legend>" in page and "<legend>Ateliers pensés pour</legend>" in page
     assert "Lundi matin, ouverture" in page and "Horaires particuliers (format OpenStreetMap)" in page
     assert '<details class="expert-hours">' in page  # the OSM syntax is the expert option, closed
     form = client.get(url).context["form"]
