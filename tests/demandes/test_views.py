@@ -113,6 +113,8 @@ def test_the_tracking_page_needs_the_right_key(client, db):
 
 
 def test_the_tracking_page_says_which_place_helps_and_how_to_reach_it(client, fablab):
+    fablab.email = "contact@fablab-luzy.example"
+    fablab.save()
     created = make_request()
     coordinator = make_coordinator()
     (orientation,) = transitions.orient(request=created.request, actor=coordinator, places=[fablab])
