@@ -305,6 +305,11 @@ class Orientation(models.Model):
     def __str__(self) -> str:
         return f"{self.request} → {self.place}"
 
+    @property
+    def awaiting_call(self) -> bool:
+        """Nothing has reached the place yet: the coordination must call it (what ``to_phone`` selects)."""
+        return self.delivery == Delivery.PHONE and self.phoned_at is None and self.status == OrientationStatus.SENT
+
 
 class EventKind(models.TextChoices):
     CREATED = "created", "Demande reçue"

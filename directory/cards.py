@@ -84,4 +84,4 @@ def place_card(hit: Hit) -> str:
 
 def place_cards(hits: Iterable[Hit]) -> SafeString:
     """The cards of a page of results, every value escaped above."""
-    return mark_safe("".join(place_card(hit) for hit in hits))  # noqa: S308
+    return mark_safe("".join(place_card(hit) for hit in hits))

@@ -245,6 +245,10 @@ def test_a_mediator_records_a_request_and_sees_only_their_own(client, fablab):
     assert "06 12 34 56 78" in text(
         client.get(reverse("demandes:mediator_detail", kwargs={"reference": mine.reference}))
     )
+    # The Fablab has only a phone: the mediator sees that nothing has reached it yet.
+    transitions.orient(request=mine, actor=make_coordinator(), places=[fablab])
+    mediator_page = text(client.get(reverse("demandes:mediator_detail", kwargs={"reference": mine.reference})))
+    assert "Fablab de Luzy (Luzy) — à transmettre par téléphone par la coordination" in mediator_page
     someone_elses = make_request().request
     url = reverse("demandes:mediator_detail", kwargs={"reference": someone_elses.reference})
     assert client.get(url).status_code == 403
