@@ -36,6 +36,12 @@ def token(key: str, *, timeout: int) -> str:
     return current
 
 
+def tokens(keys: list[str], *, timeout: int) -> list[str]:
+    """``token`` of each key, read from the cache at once (one round trip to a shared cache)."""
+    found = cache.get_many([_token_key(key) for key in keys])
+    return [found.get(_token_key(key)) or token(key, timeout=timeout) for key in keys]
+
+
 def get_or_set(key: str, loader: Callable[[], T], *, timeout: int) -> T:
     current = cache.get(_token_key(key))
     held = _memory.get(key)

@@ -341,19 +341,35 @@ LIBRARY_SHEET_REVIEW_MONTHS = envint("LIBRARY_SHEET_REVIEW_MONTHS", 12)
 # limit chooses to fail open (reads, forms) or closed (login, password reset).
 REDIS_URL = os.getenv("REDIS_URL", "")
 CACHE_TIMEOUT_SECONDS = envfloat("CACHE_TIMEOUT_SECONDS", 0.5)
+# Public pages (results, map, place pages, agenda, resources, roadmap, observatory) kept as rendered for anonymous
+# visitors until what they show changes, and at most this long (aiguillage.page_cache); 0 keeps none.
+PUBLIC_PAGES_KEPT_SECONDS = envint("PUBLIC_PAGES_KEPT_SECONDS", 600)
+# Without a shared cache, how many page copies each process keeps in memory (about 20 KB each; the least read go first).
+PUBLIC_PAGES_KEPT_IN_MEMORY = envint("PUBLIC_PAGES_KEPT_IN_MEMORY", 2_000)
 
 
 def cache_settings(redis_url: str, timeout: float) -> dict:
     """CACHES for a Redis URL (an empty one: memory of this process)."""
     if not redis_url:
-        local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aiguillage"}
-        return {"default": local, "throttle": local}
+        # Django's default of 300 entries would let rate-limit counters and page copies push out the vocabularies'
+        # tokens; the public pages kept as rendered have their own store, so that they push out only each other.
+        local = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "aiguillage",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+        pages = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "aiguillage-pages",
+            "OPTIONS": {"MAX_ENTRIES": PUBLIC_PAGES_KEPT_IN_MEMORY},
+        }
+        return {"default": local, "throttle": local, "pages": pages}
 
-    def alias(*, ignore_exceptions: bool) -> dict:
+    def alias(*, ignore_exceptions: bool, prefix: str = "aiguillage") -> dict:
         return {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": redis_url,
-            "KEY_PREFIX": "aiguillage",
+            "KEY_PREFIX": prefix,
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": ignore_exceptions,
                 "SOCKET_CONNECT_TIMEOUT": timeout,
@@ -361,7 +377,11 @@ def cache_settings(redis_url: str, timeout: float) -> dict:
             },
         }
 
-    return {"default": alias(ignore_exceptions=True), "throttle": alias(ignore_exceptions=False)}
+    return {
+        "default": alias(ignore_exceptions=True),
+        "throttle": alias(ignore_exceptions=False),
+        "pages": alias(ignore_exceptions=True, prefix="aiguillage-pages"),
+    }
 
 
 # /sante/ reports the outbox as failing when its oldest unsent email has waited longer than this.

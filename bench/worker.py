@@ -130,6 +130,21 @@ def measure_pages(client: Client, pages: dict[str, list[str]], requests: int) ->
     return timings
 
 
+# Pages kept as rendered for anonymous visitors (aiguillage.page_cache): measured as served (a copy while nothing
+# changed), then rendered at every request, as the first visitor after a change gets them.
+KEPT_PAGES = frozenset(
+    {"results", "results_by_name", "place", "map", "all_places", "widget", "ressources", "agenda", "observatoire"}
+)
+
+
+def rendered_every_time() -> override_settings:
+    return override_settings(PUBLIC_PAGES_KEPT_SECONDS=0)
+
+
+def is_kept(name: str) -> bool:
+    return name in KEPT_PAGES or name.startswith("feuille-de-route")
+
+
 def query_profile(client: Client, url: str) -> dict[str, Any]:
     """The page's queries, each timed again with its rows fetched.
 
@@ -368,14 +383,20 @@ def measure_size(
     client: Client, sample: list[str], requests: int, other_requests: int, load_seconds: float
 ) -> dict[str, Any]:
     pages = public_pages(client, sample)
-    print(f"    results page and /sante/, {requests} requests each…", flush=True)
-    timings = measure_timings(client, sample, requests)
+    print(f"    results page (rendered every time) and /sante/, {requests} requests each…", flush=True)
+    with rendered_every_time():
+        timings = measure_timings(client, sample, requests)
     # Other processes share the machine: the load average tells how far to trust the timings.
     load_average = os.getloadavg()
     print(f"    suggestions, in process and over the API, {requests} each…", flush=True)
     suggestion_timings = measure_suggestions(client, sample, requests)
     print(f"    every public page beside /sante/, {other_requests} requests each…", flush=True)
     page_timings = measure_pages(client, pages, other_requests)
+    print(f"    the same pages rendered every time (a first visit), {other_requests} requests each…", flush=True)
+    with rendered_every_time():
+        rendered_timings = measure_pages(
+            client, {name: urls for name, urls in pages.items() if is_kept(name)}, other_requests
+        )
     weighed = {name: urls[0] for name, urls in pages.items() if name in WEIGHED_PAGES}
     return {
         "places": Place.objects.count(),
@@ -385,12 +406,20 @@ def measure_size(
         "load_average": load_average,
         "load_average_after": os.getloadavg(),
         "pages": page_timings,
-        "queries": query_profile(client, results_url(REQUIRED_COMMUNES[0])),
-        "slowest_queries": query_profile(client, results_url(timings["slowest_commune"])),
+        "pages_rendered": rendered_timings,
+        **_query_profiles(client, timings["slowest_commune"]),
         "hits_in_radius": hits_in_radius(sample),
         "page_weights": measure_page_weights(client, weighed),
         "debug": settings.DEBUG,
     }
+
+
+def _query_profiles(client: Client, slowest_commune: str) -> dict[str, Any]:
+    with rendered_every_time():
+        return {
+            "queries": query_profile(client, results_url(REQUIRED_COMMUNES[0])),
+            "slowest_queries": query_profile(client, results_url(slowest_commune)),
+        }
 
 
 def _server_version() -> str:

@@ -28,9 +28,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Annuaire des lieux"
 
     def ready(self) -> None:
-        from directory import signals
+        from directory import kept_pages, signals
 
         post_migrate.connect(_sync_vocabularies, sender=self)
         post_migrate.connect(_sync_likely_services, sender=self)
         post_migrate.connect(_fill_search_index, sender=self)
         signals.connect()
+        kept_pages.connect()

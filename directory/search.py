@@ -9,6 +9,7 @@ loaded.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -95,6 +96,8 @@ class SearchResult:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     # For an empty or thin result near a commune: (wider distance, how many places it finds).
     wider: list[tuple[int, int]] = field(default_factory=list)
+    # The first moment a card's hours stop being true (an opening, a closing, midnight there); None: no hours shown.
+    valid_until: dt.datetime | None = None
 
 
 def all_terms() -> list[Term]:
@@ -289,8 +292,11 @@ def _open_now(ids: list[int], now: dt.datetime) -> set[int]:
 
 def _cards(
     hits: list[Hit], terms: list[Term], *, now: dt.datetime, matched: list[Term], access_code: str | None
-) -> None:
-    """What a result card shows besides the place's own fields, from its profile and hours (no query)."""
+) -> dt.datetime | None:
+    """What a result card shows besides the place's own fields, from its profile and hours (no query).
+
+    Returns the first moment the hours shown stop being true, if any are shown."""
+    until: dt.datetime | None = None
     by_id = {term.pk: term for term in terms}
     code = access_code or WHEELCHAIR_ACCESS
     access_term = next((t for t in terms if t.vocabulary == Vocabulary.ACCESSIBILITY and t.code == code), None)
@@ -317,6 +323,14 @@ def _cards(
             zone = opening_hours.place_timezone(place.commune.code)
             status = opening_hours.status_at(place.opening_hours, now, timezone=zone)
             hit.hours = status.text if status else ""
+            if status is not None:
+                local = now.astimezone(ZoneInfo(zone))
+                # "ferme à 18 h", "ouvre demain à 9 h": true until the change, and at most until midnight there.
+                moment = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=local.tzinfo)
+                if status.changes_at is not None:
+                    moment = min(moment, status.changes_at)
+                until = moment if until is None else min(until, moment)
+    return until
 
 
 def _wider(
@@ -411,7 +425,7 @@ def search(
         for pk in page_ids
         if pk in loaded
     ]
-    _cards(hits, terms, now=now, matched=matched, access_code=query.filters.get(Vocabulary.ACCESSIBILITY))
+    valid_until = _cards(hits, terms, now=now, matched=matched, access_code=query.filters.get(Vocabulary.ACCESSIBILITY))
     return SearchResult(
         hits=hits,
         total=total,
@@ -422,6 +436,7 @@ def search(
         nearest_beyond_km=nearest_beyond,
         corrections=understood.corrections,
         wider=wider,
+        valid_until=valid_until,
     )
 
 

@@ -25,12 +25,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached filter lists and counters never leak between tests."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached filter lists, counters and kept pages never leak between tests."""
+    from django.core.cache import caches
 
-    cache.clear()
+    def clear() -> None:
+        for store in caches.all():
+            try:
+                store.clear()
+            except Exception:  # noqa: BLE001 - a test that points a cache at a server that is down
+                pass
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

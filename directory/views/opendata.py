@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from aiguillage import page_cache
 from aiguillage.lib import csvsafe
 from aiguillage.lib.ods import write_ods
 from directory.forms import SearchForm
 from directory.importers.files import export_file
 from directory.importers.licences import CREDITS, LICENCES, REGISTRY, credit_of, licence_short, licence_url
 from directory.importers.registry import FORMATS
+from directory.kept_pages import LISTS_KEY
 from directory.models import Place, PlaceStatus
 from directory.search import SearchQuery, all_terms, search
 from territory.lookup import resolve_commune
@@ -296,6 +298,10 @@ WIDGET_SIZE = 5
 @csp_replace({"frame-ancestors": ["*"]})
 def widget(request: HttpRequest) -> HttpResponse:
     """Meant for an iframe on a partner's site: no cookie, no script, a few places, and the data's credit."""
+    return page_cache.serve(request, [LISTS_KEY], lambda: _widget(request))
+
+
+def _widget(request: HttpRequest) -> HttpResponse:
     need = request.GET.get("besoin", "")[:200]
     where = request.GET.get("commune", "")[:100]
     commune, _ = resolve_commune(where) if where else (None, [])

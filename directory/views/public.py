@@ -1,3 +1,5 @@
+import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 import segno
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from aiguillage import page_cache
 from aiguillage.lib import opening_hours
 from directory import provenance
 from directory.access import can_edit_place
@@ -16,6 +19,7 @@ from directory.cards import place_cards
 from directory.forms import SearchForm
 from directory.importers.licences import attribution, licence_url
 from directory.index import Profile
+from directory.kept_pages import LISTS_KEY, PLACES_KEY, place_key
 from directory.models import WHEELCHAIR_ACCESS, AccessState, Place, PlaceStatus
 from directory.place_page import get_place_for_page
 from directory.search import THIN_RESULT, SearchQuery, SearchResult, all_terms, public_count, related_typologies, search
@@ -132,15 +136,42 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def seconds_until(moment: dt.datetime | None, now: dt.datetime) -> float:
+    """How long a page that says something of ``moment`` stays true (a page kept longer would lie)."""
+    return max(0.0, (moment - now).total_seconds()) if moment is not None else page_cache.PAGE_SECONDS
+
+
+def _kept_as_long_as(response: HttpResponse, result: SearchResult | None, open_now: bool) -> HttpResponse:
+    """Until the next opening or closing a card speaks of; "ouvert maintenant" alone is not kept."""
+    if open_now:
+        response.kept_seconds = 0  # type: ignore[attr-defined]
+    elif result is not None:
+        response.kept_seconds = seconds_until(result.valid_until, timezone.now())  # type: ignore[attr-defined]
+    return response
+
+
+def _open_now_asked(request: HttpRequest) -> bool:
+    return bool(request.GET.get("ouvert"))
+
+
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
+    return page_cache.serve(request, [LISTS_KEY], lambda: _results(request))
+
+
+def _results(request: HttpRequest) -> HttpResponse:
     context, status = _search_context(request)
     context["cards"] = place_cards(context["result"].hits) if context["result"] else ""
-    return render(request, "directory/results.html", context, status=status)
+    response = render(request, "directory/results.html", context, status=status)
+    return _kept_as_long_as(response, context["result"], _open_now_asked(request))
 
 
 @require_safe
 def map_view(request: HttpRequest) -> HttpResponse:
+    return page_cache.serve(request, [LISTS_KEY], lambda: _map(request))
+
+
+def _map(request: HttpRequest) -> HttpResponse:
     context, status = _search_context(request)
     result = context["result"]
     markers = []
@@ -159,11 +190,16 @@ def map_view(request: HttpRequest) -> HttpResponse:
     context["cards"] = place_cards(result.hits) if result is not None else ""
     context["map_tiles_url"] = settings.MAP_TILES_URL
     context["map_attribution"] = settings.MAP_ATTRIBUTION
-    return render(request, "directory/map.html", context, status=status)
+    response = render(request, "directory/map.html", context, status=status)
+    return _kept_as_long_as(response, result, _open_now_asked(request))
 
 
 @require_safe
 def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    return page_cache.serve(request, [PLACES_KEY, place_key(pk)], lambda: _place_page(request, pk, slug))
+
+
+def _place_page(request: HttpRequest, pk: int, slug: str | None) -> HttpResponse:
     place = get_place_for_page(pk)
     if slug != place.slug:
         return HttpResponseRedirect(place.get_absolute_url())
@@ -222,7 +258,12 @@ def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
         "likely": _likely_offer(place),
         "qr_code": _qr_code(settings.SITE_URL + place.get_absolute_url()),
     }
-    return render(request, "directory/place.html", context)
+    response = render(request, "directory/place.html", context)
+    # True until the place opens or closes, and until midnight there (today's row, "demain", "à vérifier").
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=now.tzinfo)
+    changes = [midnight] + ([open_status.changes_at] if open_status and open_status.changes_at else [])
+    response.kept_seconds = seconds_until(min(changes), now)  # type: ignore[attr-defined]
+    return response
 
 
 def _likely_offer(place: Place) -> dict | None:
@@ -235,6 +276,7 @@ def _likely_offer(place: Place) -> dict | None:
     return {"services": sorted(services, key=lambda term: term.position), "reasons": profile.likely_reasons}
 
 
+@functools.lru_cache(maxsize=1024)
 def _qr_code(url: str) -> SafeString:
     """The place page's address as a QR code, in SVG (no image to fetch), for a mediator who hands it over."""
     code = segno.make(url, error="m")

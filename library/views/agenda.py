@@ -1,25 +1,29 @@
 """The agenda: upcoming and past events, itinerant stops, registrations, contributions and iCal feeds."""
 
 import datetime as dt
-from itertools import chain
+import heapq
+from itertools import islice
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import throttle
+from aiguillage import page_cache
 from directory.models import Place
 from library import access, ical
 from library.actions import ActionRefused
 from library.actions import agenda as actions
+from library.apps import PAGES_KEY
 from library.forms import EventForm, ModerationNoteForm, RegistrationForm
 from library.models import Event, EventKind, RegistrationStatus, Theme
-from library.stops import stop_visits, upcoming_visits
+from library.stops import StopVisit, stop_visits, upcoming_visits
 
 PAGE_SIZE = 30
 # The calendars carry what is coming and what happened lately, not the whole past.
@@ -39,8 +43,29 @@ def _visits(place: Place | None = None) -> list:
     return stop_visits(start=start, days=days, place=place)
 
 
+class Timeline:
+    """Events (a query in time order) and visits (a list in time order) as one list in time order, for the
+    paginator: a page reads the events up to its end only, not every coming event (events first at equal times,
+    as a stable sort of both would put them)."""
+
+    def __init__(self, events: QuerySet[Event], visits: list[StopVisit]):
+        self.events, self.visits = events, visits
+
+    def count(self) -> int:
+        return self.events.count() + len(self.visits)
+
+    def __getitem__(self, window: slice) -> list:
+        end = window.stop
+        merged = heapq.merge(self.events[:end], self.visits[:end], key=lambda item: item.starts_at)
+        return list(islice(merged, window.start or 0, end))
+
+
 @require_safe
 def agenda(request: HttpRequest) -> HttpResponse:
+    return page_cache.serve(request, [PAGES_KEY], lambda: _agenda(request))
+
+
+def _agenda(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     events = Event.objects.listed().upcoming(now).for_list()
     theme = None
@@ -54,9 +79,8 @@ def agenda(request: HttpRequest) -> HttpResponse:
     if kind == "stop":
         events = events.none()
     visits = _visits() if show_stops else []
-    timeline = sorted(chain(events, visits), key=lambda item: item.starts_at)
     context = {
-        "page": Paginator(timeline, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": Paginator(Timeline(events, visits), PAGE_SIZE).get_page(request.GET.get("page")),
         "themes": Theme.objects.filter(active=True),
         "kinds": EventKind.choices,
         "theme": theme,
@@ -64,7 +88,15 @@ def agenda(request: HttpRequest) -> HttpResponse:
         "can_contribute": access.can_contribute(request.user),
         "weeks": settings.LIBRARY_STOPS_WEEKS,
     }
-    return render(request, "library/agenda/list.html", context)
+    response = render(request, "library/agenda/list.html", context)
+    # True until the first coming event ends (it leaves the list) and until midnight (the stops' days).
+    local = timezone.localtime(now)
+    moments = [dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=local.tzinfo)]
+    first_end = events.aggregate(first=Min("ends_at"))["first"]
+    if first_end is not None:
+        moments.append(first_end)
+    response.kept_seconds = max(0.0, (min(moments) - now).total_seconds())  # type: ignore[attr-defined]
+    return response
 
 
 @require_safe

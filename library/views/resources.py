@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import throttle
+from aiguillage import page_cache
 from library import access
 from library.actions import ActionRefused
 from library.actions import resources as actions
+from library.apps import PAGES_KEY
 from library.forms import AddToCollectionForm, CollectionForm, ReportForm, ResourceFilterForm, ResourceForm
 from library.models import (
     AnswerSheet,
@@ -37,6 +39,10 @@ def _report_limit() -> throttle.Limit:
 
 @require_safe
 def resource_list(request: HttpRequest) -> HttpResponse:
+    return page_cache.serve(request, [PAGES_KEY], lambda: _resource_list(request))
+
+
+def _resource_list(request: HttpRequest) -> HttpResponse:
     form = ResourceFilterForm(request.GET or None)
     status = 200
     resources = Resource.objects.published().for_cards()

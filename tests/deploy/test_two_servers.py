@@ -139,3 +139,29 @@ def test_a_scheduled_command_started_on_both_servers_does_its_work_once(two_serv
     assert all(run.returncode == 0 for run in runs), outputs
     assert Message.objects.count() == 0
     assert MessageLog.objects.filter(result="1").count() == 1, outputs
+
+
+def test_a_page_kept_for_visitors_on_both_servers_shows_a_change_made_elsewhere(two_servers):
+    from django.conf import settings as live
+
+    if not live.REDIS_URL:
+        pytest.skip("les deux serveurs partagent leurs pages gardées par le cache partagé : REDIS_URL est nécessaire")
+    from django.core.management import call_command
+
+    from territory.models import Commune
+    from tests.factories import make_place
+
+    ports, _ = two_servers
+    if not Commune.objects.filter(code="58194").exists():  # an earlier test against the servers flushed the base
+        call_command("load_territory", verbosity=0)
+    place = make_place(name="Fablab du Pont", phone="03 86 00 00 01")
+    visitor = Browser()
+    for port in (ports["APP1_PORT"], ports["APP2_PORT"], ports["APP1_PORT"], ports["APP2_PORT"]):
+        status, _, page = visitor.request(port, "GET", place.get_absolute_url())
+        assert status == 200 and "03 86 00 00 01" in page
+    # Written by another process (an import, a third server): both servers' kept copies are out of date at once.
+    place.phone = "03 86 99 99 99"
+    place.save()
+    for port in (ports["APP1_PORT"], ports["APP2_PORT"]):
+        status, _, page = visitor.request(port, "GET", place.get_absolute_url())
+        assert status == 200 and "03 86 99 99 99" in page and "03 86 00 00 01" not in page

@@ -183,9 +183,9 @@ def test_provenance_is_per_part_and_an_import_gives_a_changed_part_back_to_its_s
     assert "D'où viennent ces informations" in page and "Déclaré par le lieu" not in page
     assert "Source MedNum BFC" in _plain(page)
     today = dt.date.today()
-    Place.objects.filter(pk=place.pk).update(
-        field_provenance=provenance.mark({}, ["phone", "opening_hours"], by="place", on=today)
-    )
+    place.refresh_from_db()
+    place.field_provenance = provenance.mark({}, ["phone", "opening_hours"], by="place", on=today)
+    place.save(update_fields=["field_provenance"])
     page = _text(client.get(place.get_absolute_url()))
     assert f"Déclaré par le lieu le {today:%-d}" in _plain(page) and ": horaires, téléphone." in page
     assert "Le reste : source MedNum BFC" in _plain(page)

@@ -93,6 +93,7 @@ def test_search_pages_refuse_writes(client, db):
 
 def test_results_page_query_count_does_not_grow_with_places(client, db, settings):
     settings.SEARCH_PAGE_SIZE = 50
+    settings.PUBLIC_PAGES_KEPT_SECONDS = 0  # the page as rendered, not its kept copy
 
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -138,7 +139,8 @@ def test_place_page_shows_everything_a_visitor_needs(client, fablab):
         assert expected in html, expected
 
 
-def test_the_place_page_reads_its_record_in_a_few_queries_whatever_it_holds(client, db):
+def test_the_place_page_reads_its_record_in_a_few_queries_whatever_it_holds(client, db, settings):
+    settings.PUBLIC_PAGES_KEPT_SECONDS = 0  # the page as rendered, not its kept copy
     bare = make_place(name="Point numérique", commune=LUZY)
     full = make_place(
         name="Fablab complet",
