@@ -14,7 +14,7 @@ that old.
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import wraps
 
 from django.conf import settings
@@ -53,9 +53,15 @@ def serve(
     render: Callable[[], HttpResponse],
     *,
     seconds: int = PAGE_SECONDS,
+    params: Collection[str] | None = None,
 ) -> HttpResponse:
-    """The page as ``render`` gives it, from the shared copy while the versions it was kept under hold."""
+    """The page as ``render`` gives it, from the shared copy while the versions it was kept under hold.
+
+    ``params``: the query parameters the view reads; an address with others is rendered and not kept, so that
+    made-up addresses cannot fill the cache with copies of one page."""
     if not settings.PUBLIC_PAGES_KEPT_SECONDS or not _shared(request):
+        return render()
+    if params is not None and not set(request.GET).issubset(params):
         return render()
     tokens = memo.tokens([*version_keys, *_layout_keys()], timeout=seconds)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()

@@ -298,7 +298,7 @@ WIDGET_SIZE = 5
 @csp_replace({"frame-ancestors": ["*"]})
 def widget(request: HttpRequest) -> HttpResponse:
     """Meant for an iframe on a partner's site: no cookie, no script, a few places, and the data's credit."""
-    return page_cache.serve(request, [LISTS_KEY], lambda: _widget(request))
+    return page_cache.serve(request, [LISTS_KEY], lambda: _widget(request), params=("besoin", "commune"))
 
 
 def _widget(request: HttpRequest) -> HttpResponse:

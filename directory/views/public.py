@@ -27,6 +27,8 @@ from territory.lookup import nearest_commune, resolve_commune
 from territory.models import Commune
 
 USED_TYPOLOGIES_KEY = "directory:used-typologies"
+# The query parameters of the results and the map: an address with others is not kept (aiguillage.page_cache).
+SEARCH_PARAMS = frozenset(SearchForm.base_fields)
 QUICK_NEEDS = ["Imprimante 3D", "Découpe laser", "Réalité virtuelle", "Démarches en ligne", "Intelligence artificielle"]
 
 
@@ -156,7 +158,7 @@ def _open_now_asked(request: HttpRequest) -> bool:
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
-    return page_cache.serve(request, [LISTS_KEY], lambda: _results(request))
+    return page_cache.serve(request, [LISTS_KEY], lambda: _results(request), params=SEARCH_PARAMS)
 
 
 def _results(request: HttpRequest) -> HttpResponse:
@@ -168,7 +170,7 @@ def _results(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def map_view(request: HttpRequest) -> HttpResponse:
-    return page_cache.serve(request, [LISTS_KEY], lambda: _map(request))
+    return page_cache.serve(request, [LISTS_KEY], lambda: _map(request), params=SEARCH_PARAMS)
 
 
 def _map(request: HttpRequest) -> HttpResponse:
@@ -196,7 +198,7 @@ def _map(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def place_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
-    return page_cache.serve(request, [PLACES_KEY, place_key(pk)], lambda: _place_page(request, pk, slug))
+    return page_cache.serve(request, [PLACES_KEY, place_key(pk)], lambda: _place_page(request, pk, slug), params=())
 
 
 def _place_page(request: HttpRequest, pk: int, slug: str | None) -> HttpResponse:

@@ -62,7 +62,7 @@ class Timeline:
 
 @require_safe
 def agenda(request: HttpRequest) -> HttpResponse:
-    return page_cache.serve(request, [PAGES_KEY], lambda: _agenda(request))
+    return page_cache.serve(request, [PAGES_KEY], lambda: _agenda(request), params=("nature", "theme", "page"))
 
 
 def _agenda(request: HttpRequest) -> HttpResponse:

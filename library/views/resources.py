@@ -29,6 +29,8 @@ from library.models import (
 from library.search import Filters, search
 
 PAGE_SIZE = 20
+# The list's query parameters: an address with others is not kept as rendered (aiguillage.page_cache).
+LIST_PARAMS = frozenset([*ResourceFilterForm.base_fields, "page"])
 
 
 def _report_limit() -> throttle.Limit:
@@ -39,7 +41,7 @@ def _report_limit() -> throttle.Limit:
 
 @require_safe
 def resource_list(request: HttpRequest) -> HttpResponse:
-    return page_cache.serve(request, [PAGES_KEY], lambda: _resource_list(request))
+    return page_cache.serve(request, [PAGES_KEY], lambda: _resource_list(request), params=LIST_PARAMS)
 
 
 def _resource_list(request: HttpRequest) -> HttpResponse:

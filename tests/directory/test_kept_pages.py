@@ -132,3 +132,15 @@ def test_the_agenda_is_kept_until_its_first_event_ends(client, db):
     with time_machine.travel(event.ends_at + dt.timedelta(minutes=1), tick=False):
         page, queries = _get(client, reverse("library:agenda"))
         assert "Atelier courriel" not in page and queries > 0
+
+
+def test_an_address_with_parameters_the_page_does_not_read_is_never_kept(client, db):
+    # Otherwise made-up addresses would fill the cache with copies of one page.
+    place = make_place(name="Fablab du Pont", equipment=("3d_printer",))
+    for url, params in (
+        (place.get_absolute_url(), {"utm_source": "x"}),
+        (reverse("directory:results"), {**RESULTS, "x": "1"}),
+    ):
+        _get(client, url, params)
+        page, queries = _get(client, url, params)
+        assert "Fablab du Pont" in page and queries > 0
