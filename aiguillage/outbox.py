@@ -4,21 +4,34 @@ django-mailer keeps the queue (`mailer.Message`) and the delivery log (`mailer.M
 this module adds what it lacks: a Message-ID set at queue time (so that the attempts of one
 message can be counted), retries with a growing delay, and the figures that coordinators and
 `/sante/` read.
+
+A busy path (a submission) need not build its emails at all: `later` writes what to build
+(`PendingEmail`, a function and its arguments) in the caller's transaction, and `build_pending`,
+run by `send_outbox` before it sends, builds and queues the messages.
 """
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from mailer import engine
 from mailer.models import PRIORITY_DEFERRED, PRIORITY_MEDIUM, RESULT_FAILURE, RESULT_SUCCESS, Message, MessageLog
+
+from aiguillage.models import PendingEmail
+
+logger = logging.getLogger(__name__)
+# Pending rows built per run of build_pending: a burst of submissions is worked off over a few runs.
+BUILD_BATCH = 5000
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -56,6 +69,55 @@ def send_queued(*, message_ids: Sequence[str] | None = None) -> None:
             return
         queryset = Message.objects.filter(pk__in=ids)
     engine.send_all(queryset)
+
+
+def builds_emails(function: Callable[..., None]) -> Callable[..., None]:
+    """Mark a function that `later` may defer: it takes JSON values as keyword arguments and queues emails."""
+    function.builds_emails = True  # type: ignore[attr-defined]
+    return function
+
+
+def later(builder: Callable[..., None], **payload: Any) -> None:
+    """Have builder(**payload) build and queue its emails outside the web request, in the current transaction.
+
+    The row commits or rolls back with the caller's writes; `send_outbox` builds it within a minute (at once
+    when OUTBOX_SEND_ON_COMMIT is set, as in tests and demonstrations).
+    """
+    if not getattr(builder, "builds_emails", False):
+        raise ValueError(f"{builder!r} is not marked with outbox.builds_emails")
+    row = PendingEmail.objects.create(builder=f"{builder.__module__}.{builder.__qualname__}", payload=payload)
+    if settings.OUTBOX_SEND_ON_COMMIT:
+        transaction.on_commit(lambda: build_pending(pks=[row.pk]))
+
+
+def build_pending(*, pks: Sequence[int] | None = None) -> int:
+    """Build the pending emails (oldest first), each in one transaction with its row's deletion; return how many.
+
+    A builder that fails keeps its row, counted and with its error, for the next run: /sante/ reports it as
+    unsent, so that it is seen.
+    """
+    rows = PendingEmail.objects.order_by("pk")
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    built = 0
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for pk in list(rows.values_list("pk", flat=True)[:BUILD_BATCH]):
+        try:
+            with transaction.atomic():
+                # Another run (an on-commit build, a second server) may hold it: that run builds it.
+                row = PendingEmail.objects.select_for_update(skip_locked=skip_locked).filter(pk=pk).first()
+                if row is None:
+                    continue
+                builder = import_string(row.builder)
+                if not getattr(builder, "builds_emails", False):
+                    raise ValueError(f"{row.builder} is not marked with outbox.builds_emails")
+                builder(**row.payload)
+                row.delete()
+            built += 1
+        except Exception as error:
+            logger.exception("Pending email %s could not be built", pk)
+            PendingEmail.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=repr(error)[:2000])
+    return built
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -139,7 +201,9 @@ def retry_now(*, pk: int) -> bool:
 
 
 def oldest_unsent_age(*, now: datetime | None = None) -> timedelta | None:
-    oldest = Message.objects.order_by("when_added").values_list("when_added", flat=True).first()
+    queued = Message.objects.order_by("when_added").values_list("when_added", flat=True).first()
+    pending = PendingEmail.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    oldest = min((when for when in (queued, pending) if when is not None), default=None)
     return None if oldest is None else (now or timezone.now()) - oldest
 
 
@@ -160,6 +224,11 @@ def backlog() -> Backlog:
     message made the health check slower as the queue grew, under load exactly when it is asked most."""
     waiting = Message.objects.exclude(priority=PRIORITY_DEFERRED).aggregate(count=Count("id"), oldest=Min("when_added"))
     unsent, oldest = waiting["count"], waiting["oldest"]
+    # Emails not built yet are unsent too (each row stands for one or more messages).
+    pending = PendingEmail.objects.aggregate(count=Count("id"), oldest=Min("created_at"))
+    unsent += pending["count"]
+    if pending["oldest"] is not None:
+        oldest = pending["oldest"] if oldest is None else min(oldest, pending["oldest"])
     given_up = 0
     failures = _failures_by_message_id()
     for row in Message.objects.deferred().only("message_data", "when_added"):

@@ -149,7 +149,8 @@ def record_request(prepared: Prepared) -> Created:
     """Write a prepared request, its needs and its history, and queue its emails, in one transaction."""
     found, recorded_by, organisation, note = prepared.found, prepared.recorded_by, prepared.organisation, prepared.note
     key, key_hash = new_tracking_key()
-    with transaction.atomic():
+    # No savepoint when a caller's transaction is open (the API's): an error here undoes that transaction anyway.
+    with transaction.atomic(savepoint=False):
         request = Request.objects.create(
             reference=next_reference(prepared.commune),
             tracking_key_hash=key_hash,
@@ -201,6 +202,5 @@ def record_request(prepared: Prepared) -> Created:
                 )
             )
         RequestEvent.objects.bulk_create(events)
-        notifications.new_request(request)
-        notifications.request_received(request, tracking_url(request.reference, key))
+        notifications.request_created(request, tracking_url(request.reference, key))
     return Created(request=request, tracking_key=key, need_links=links)

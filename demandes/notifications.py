@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
+from aiguillage import outbox
 from aiguillage.mail import send_after_commit
 from demandes.links import orientation_url
 from demandes.models import Orientation, Request
@@ -55,6 +56,22 @@ def request_received(request: Request, tracking_link: str) -> None:
         template="demandes/email/requester_received",
         context={"request": request, "tracking_url": tracking_link, "help_line": help_line()},
     )
+
+
+def request_created(request: Request, tracking_link: str) -> None:
+    """The coordinators' notice and the requester's receipt of a new request, built by the outbox, not the
+    submission (which only writes what to build, in its own transaction)."""
+    outbox.later(created_emails, request_id=request.pk, tracking_link=tracking_link)
+
+
+@outbox.builds_emails
+def created_emails(*, request_id: int, tracking_link: str) -> None:
+    request = Request.objects.select_related("commune").filter(pk=request_id).first()
+    if request is None:
+        # Erased before its emails were built: nobody is left to tell.
+        return
+    new_request(request)
+    request_received(request, tracking_link)
 
 
 def orientation_sent(orientation: Orientation) -> None:

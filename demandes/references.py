@@ -17,19 +17,27 @@ from territory.models import Commune
 def next_reference(commune: Commune) -> str:
     """The next reference for the commune's département and the current year; call inside a transaction.
 
-    The counter is only a hint: the number also follows the highest reference already stored, so that a
-    database restored from an older dump (with an older counter, or none) never gives a number twice.
+    The counter is only a hint: when the number it gives is already taken (a database restored from an older
+    dump, with an older counter, or none), the number follows the highest reference stored, so that no number
+    is given twice.
     """
     prefix = f"{commune.departement_code}-{timezone.localdate().year}"
     if connection.vendor == "postgresql":
-        number = _from_sequence(prefix)
-    else:
-        # SQLite has one writer at a time (IMMEDIATE transactions): a counter row costs no concurrency there.
-        with transaction.atomic():
-            counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix)
-            counter.last = max(counter.last, highest_number(prefix)) + 1
-            counter.save(update_fields=["last"])
-        number = counter.last
+        return _formatted(prefix, _from_sequence(prefix))
+    # SQLite has one writer at a time (IMMEDIATE transactions): a counter row costs no concurrency there.
+    with transaction.atomic(savepoint=False):
+        counter, created = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix)
+        number = counter.last + 1
+        # Looking the highest reference up reads every reference of the year (SQLite's LIKE uses no index):
+        # only when the counter is new or behind, not on every submission.
+        if created or Request.objects.filter(reference=_formatted(prefix, number)).exists():
+            number = max(counter.last, highest_number(prefix)) + 1
+        counter.last = number
+        counter.save(update_fields=["last"])
+    return _formatted(prefix, number)
+
+
+def _formatted(prefix: str, number: int) -> str:
     width = settings.REQUEST_REFERENCE_DIGITS
     return f"{prefix}-{number:0{width}d}"
 

@@ -9,7 +9,7 @@ hands plain data to the engine.
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import connection
@@ -35,6 +35,7 @@ from routing.engine import (
     production_required,
     route,
     score_ceiling,
+    unmet_means_none_admitted,
 )
 from routing.qualify import Category
 from routing.qualify import qualify as qualify_text
@@ -376,6 +377,47 @@ def suggest(
     return route(request, [suggestion.candidate for suggestion in result.suggestions], config)
 
 
+def _any_admitted(request: RoutingRequest, commune: Commune, table: TermTable, config: RoutingSettings) -> bool:
+    """Whether the engine would suggest at least one place for request: the places found in widening circles,
+    read nearest first a few at a time, until one passes the hard rules; then the remote places."""
+    services, equipment = needed_codes(request.needs)
+    term_ids = _term_ids(table, services, equipment)
+    required: list[int] = []
+    if term_ids and production_required(request, config):
+        required = _term_ids(table, frozenset({PRODUCTION_RUN}), frozenset())
+        if not required:
+            return False
+    if not term_ids:
+        return False
+    one = replace(request, limit=1)
+    wanted, offered = frozenset(required), frozenset(term_ids)
+    looked_up = sorted(offered | wanted)
+    read: set[int] = set()
+    reach = max_distance(request, config)
+    radius = reach * FIRST_CIRCLE_FRACTION
+    while True:
+        radius = min(radius, reach)
+        within = _found_within(looked_up, commune, radius)
+        if wanted:
+            within = {
+                pk: found
+                for pk, found in within.items()
+                if not wanted.isdisjoint(found[1]) and not offered.isdisjoint(found[1])
+            }
+        fresh = sorted((km, pk) for pk, (km, _) in within.items() if pk not in read)
+        chunk = FIRST_CHUNK
+        while fresh:
+            batch, fresh = fresh[:chunk], fresh[chunk:]
+            read.update(pk for _, pk in batch)
+            if route(one, _candidates((pk for _, pk in batch), table), config).suggestions:
+                return True
+            chunk *= 2
+        if radius >= reach:
+            return bool(route(one, _remote_candidates(term_ids, table), config).suggestions)
+        projected = len(within) * (reach / radius) ** 2 if radius > 0 else 0.0
+        radius = reach if projected <= WHOLE_REACH_CANDIDATES else radius * 2
+
+
 def unmet_for(
     *,
     need_categories: Sequence[NeedCategory],
@@ -384,10 +426,29 @@ def unmet_for(
     quantity: int,
     accessibility_codes: Sequence[str],
 ) -> bool:
-    """Whether no place answers these needs: what for_request would say of a request not written yet."""
+    """Whether no place answers these needs: what for_request would say of a request not written yet.
+
+    Asked on every submission: where the answer is only whether any place passes the engine's rules (one need,
+    or no machine need), the first such place found ends the search, instead of ranking the best five.
+    """
     index = categories()
+    needs = [index[category.code][1] for category in need_categories if category.code in index]
+    if not needs:
+        return False
+    table = TermTable.load()
+    config = routing_settings(table)
+    request = RoutingRequest(
+        needs=tuple(needs),
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        audience=audience,
+        quantity=quantity,
+        accessibility_needs=frozenset(accessibility_codes),
+    )
+    if unmet_means_none_admitted(request):
+        return not _any_admitted(request, commune, table, config)
     return suggest(
-        needs=[index[category.code][1] for category in need_categories if category.code in index],
+        needs=needs,
         commune=commune,
         audience=audience,
         quantity=quantity,

@@ -169,6 +169,16 @@ def is_machine_need(need: Category) -> bool:
     return bool(need.equipment) and not need.services
 
 
+def unmet_means_none_admitted(request: RoutingRequest) -> bool:
+    """Whether ``route(request, …).unmet`` only says that no candidate passes the hard rules.
+
+    Every place admitted covers at least one need: with a single need it covers that one, and when no need is a
+    machine need a partial answer is still an answer. Only several needs with a machine among them make the
+    ranking matter (the machine may be missing from the first suggestions).
+    """
+    return len(request.needs) == 1 or not any(is_machine_need(need) for need in request.needs)
+
+
 def needed_codes(needs: Iterable[Category]) -> tuple[frozenset[str], frozenset[str]]:
     """The services and the equipment that answer any of the needs: what to pre-select candidates with."""
     services: set[str] = set()

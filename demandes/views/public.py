@@ -23,18 +23,38 @@ def _ip_limit() -> throttle.Limit:
     return throttle.Limit("request-ip", settings.REQUEST_THROTTLE_PER_IP, settings.REQUEST_THROTTLE_WINDOW)
 
 
-SESSION_SENT_KEY = "demandes:sent-at"
+# When this browser sent its requests: a signed cookie rather than the session, which cost every submission a
+# session row written and committed (the limit is the same: a browser that drops either starts afresh, and the
+# address's ceiling still holds).
+SENT_COOKIE = "demandes_envois"
+SENT_SALT = "demandes.sent"
 
 
-def _sent_from_this_session(request: HttpRequest) -> list[float]:
-    """When this browser sent its requests, within the current window (kept in its session)."""
-    since = time.time() - settings.REQUEST_THROTTLE_WINDOW
-    stamps = request.session.get(SESSION_SENT_KEY, [])
-    return [stamp for stamp in stamps if isinstance(stamp, int | float) and stamp > since]
+def _sent_from_this_browser(request: HttpRequest) -> list[int]:
+    """When this browser sent its requests, within the current window."""
+    window = settings.REQUEST_THROTTLE_WINDOW
+    raw = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_SALT, max_age=window)
+    since = time.time() - window
+    try:
+        stamps = [int(stamp) for stamp in raw.split(",") if stamp]
+    except ValueError:
+        return []
+    return [stamp for stamp in stamps if stamp > since]
 
 
-def _record_sent(request: HttpRequest) -> None:
-    request.session[SESSION_SENT_KEY] = [*_sent_from_this_session(request), time.time()]
+def _record_sent(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    window = settings.REQUEST_THROTTLE_WINDOW
+    stamps = [*_sent_from_this_browser(request), int(time.time())][-settings.REQUEST_THROTTLE_PER_SESSION :]
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        ",".join(str(stamp) for stamp in stamps),
+        salt=SENT_SALT,
+        max_age=window,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _unlimited(request: HttpRequest) -> bool:
@@ -59,7 +79,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         # A shared computer (library, France Services) sends for many people: its address has a high ceiling,
         # each browser session a low one.
         limited = not unlimited and (
-            len(_sent_from_this_session(request)) >= settings.REQUEST_THROTTLE_PER_SESSION
+            len(_sent_from_this_browser(request)) >= settings.REQUEST_THROTTLE_PER_SESSION
             or throttle.is_limited(_ip_limit(), ip)
         )
         if limited:
@@ -69,18 +89,19 @@ def new_request(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             if not unlimited:
                 throttle.hit(_ip_limit(), ip)
-                _record_sent(request)
             if data["site_web"]:
-                return render(request, "demandes/received.html", {"reference": None})
-            created = create_request(**form_fields(data), channel=Channel.WEB)
-            context = {
-                "reference": created.request.reference,
-                "tracking_url": created.tracking_path,
-                "tracking_link": created.tracking_url,
-                "emailed": bool(data["contact_email"]),
-                "for_mediator": False,
-            }
-            return render(request, "demandes/received.html", context)
+                response = render(request, "demandes/received.html", {"reference": None})
+            else:
+                created = create_request(**form_fields(data), channel=Channel.WEB)
+                context = {
+                    "reference": created.request.reference,
+                    "tracking_url": created.tracking_path,
+                    "tracking_link": created.tracking_url,
+                    "emailed": bool(data["contact_email"]),
+                    "for_mediator": False,
+                }
+                response = render(request, "demandes/received.html", context)
+            return response if unlimited else _record_sent(request, response)
         else:
             status = 400
     blank = not form.is_bound and not any(initial.values())

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -130,6 +131,13 @@ def test_one_browser_session_is_limited_well_below_the_address(client, db, setti
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.REQUEST_THROTTLE_WINDOW + 1)):
         assert client.post(reverse("demandes:new"), FORM).status_code == 200
     assert Request.objects.count() == 4
+
+
+def test_a_submission_writes_no_session_row(client, db):
+    """The browser's count is a signed cookie: a submission's only writes are the request's own."""
+    assert client.post(reverse("demandes:new"), FORM).status_code == 200
+    assert not Session.objects.exists()
+    assert "sessionid" not in client.cookies and "demandes_envois" in client.cookies
 
 
 def test_a_signed_in_mediator_records_without_limit(client, db, settings):

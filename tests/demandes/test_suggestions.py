@@ -178,3 +178,72 @@ def test_a_wheelchair_user_is_offered_the_far_accessible_place_first_then_unknow
         limit=3,
     )
     assert result == route(request, everything, suggestions.routing_settings())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_unmet_flag_of_a_new_request_is_what_the_whole_reach_says(db, seed):
+    rng = random.Random(seed)
+    nevers = Commune.objects.get(code=NEVERS)
+    around = list(Commune.objects.filter(departement__code__in=["58", "18", "89", "71", "13"]).order_by("code")[::17])
+    today = dt.date.today()
+    for i in range(40):
+        where = rng.choice(around)
+        make_place(
+            name=f"Lieu {i:02d}",
+            commune=where.code,
+            latitude=where.latitude + rng.uniform(-0.03, 0.03),
+            longitude=where.longitude + rng.uniform(-0.03, 0.03),
+            equipment=tuple(rng.sample(["3d_printer", "laser_cutter", "embroidery_machine"], k=rng.randint(0, 2))),
+            services=tuple(rng.sample(["production_run", "admin_procedures", "training"], k=rng.randint(0, 2))),
+            audiences=tuple(rng.sample(["individual", "professional"], k=rng.randint(0, 2))),
+            accessibility=tuple(rng.sample(["wheelchair_access"], k=rng.randint(0, 1))),
+            accessibility_no=tuple(rng.sample(["deaf"], k=rng.randint(0, 1))),
+            status=rng.choice(["open", "open", "open", "temporarily_closed"]),
+            date_maj=today - dt.timedelta(days=rng.randint(0, 1500)),
+            is_remote=rng.random() < 0.05,
+        )
+    index = suggestions.categories()
+    config = suggestions.routing_settings()
+    cases = (
+        ["3d_printing"],
+        ["embroidery"],
+        ["online_admin"],
+        ["professional_training", "online_admin"],
+        ["3d_printing", "laser_cutting"],
+        ["3d_printing", "online_admin"],
+        ["production_run", "embroidery"],
+        ["virtual_reality"],
+        ["3d_printing", "virtual_reality"],
+    )
+    seen = set()
+    for codes in cases:
+        needs = [index[code][1] for code in codes]
+        for audience, quantity, accessibility in (
+            ("individual", 1, ()),
+            ("professional", 1, ("wheelchair_access",)),
+            ("professional", 500, ()),
+            ("individual", 1, ("deaf",)),
+        ):
+            request = RoutingRequest(
+                needs=tuple(needs),
+                latitude=nevers.latitude,
+                longitude=nevers.longitude,
+                audience=audience,
+                quantity=quantity,
+                accessibility_needs=frozenset(accessibility),
+            )
+            services, equipment = needed_codes(request.needs)
+            everything = suggestions.load_candidates(services=services, equipment=equipment, commune=nevers, max_km=60)
+            expected = route(request, everything, config).unmet
+            seen.add(expected)
+            assert (
+                suggestions.unmet_for(
+                    need_categories=[index[code][0] for code in codes],
+                    commune=nevers,
+                    audience=audience,
+                    quantity=quantity,
+                    accessibility_codes=accessibility,
+                )
+                == expected
+            ), (codes, audience, quantity, accessibility)
+    assert seen == {True, False}
