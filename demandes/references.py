@@ -54,16 +54,21 @@ def _from_sequence(prefix: str) -> int:
     counters): read without a lock, and a sequence found behind it is moved past it.
     """
     name = _sequence_name(prefix)
+    quote = connection.ops.quote_name
+    counters = quote(ReferenceCounter._meta.db_table)
     with connection.cursor() as cursor:
         # to_regclass is NULL for a sequence not created yet (the first submission of the year), and nextval of
-        # NULL is NULL: one query, and no error that would break the transaction.
-        cursor.execute("SELECT nextval(to_regclass(%s))", [name])
-        number = cursor.fetchone()[0]
+        # NULL is NULL: no error that would break the transaction. The floor comes in the same round trip.
+        cursor.execute(
+            f"SELECT nextval(to_regclass(%s)), (SELECT {quote('last')} FROM {counters} WHERE {quote('prefix')} = %s)",
+            [name, prefix],
+        )
+        number, floor = cursor.fetchone()
         if number is None:
             _create_sequence(cursor, name, prefix)
             cursor.execute("SELECT nextval(%s)", [name])
             number = cursor.fetchone()[0]
-        floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first()
+            floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first()
         if floor is None:
             # The counter row is what a restore keeps (with the highest reference stored): every prefix has one.
             ReferenceCounter.objects.get_or_create(prefix=prefix)

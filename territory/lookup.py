@@ -113,13 +113,15 @@ def _served_first(communes: list[Commune]) -> list[Commune]:
 
 # What a typed commune resolved to, kept in each process: a name typed once ("Nevers") is typed again and again.
 LOOKUPS_KEY = "territory:commune-lookups"
+# The same for the commune of a request (territory.served.choose_commune): typed again and again too.
+CHOICES_KEY = "territory:commune-choices"
 LOOKUPS_KEPT = 2000
 LOOKUPS_SECONDS = 3600
 
 
 def forget_lookups() -> None:
     """After the communes change (load_territory), every process looks typed names up again."""
-    memo.forget(LOOKUPS_KEY)
+    memo.forget(LOOKUPS_KEY, CHOICES_KEY)
 
 
 def resolve_commune(query: str) -> tuple[Commune | None, list[Commune]]:

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from aiguillage import memo
 from aiguillage.lib.text import normalize_name
-from territory.lookup import INSEE_CODE, POSTCODE, find_communes
+from territory.lookup import CHOICES_KEY, INSEE_CODE, LOOKUPS_KEPT, LOOKUPS_SECONDS, POSTCODE, find_communes
 from territory.models import Commune
 
 MAX_CHOICES = 6
@@ -33,7 +34,23 @@ def is_served(commune: Commune) -> bool:
 
 
 def choose_commune(query: str) -> CommuneChoice:
-    """The one commune the query names, or the candidates to ask about (none: unknown)."""
+    """The one commune the query names, or the candidates to ask about (none: unknown).
+
+    Answers are kept in this process's memory, as territory.lookup.resolve_commune's are (a postcode was a scan
+    of every commune's postcodes on each submission); the instances are read-only to every caller.
+    """
+    kept: dict[str, CommuneChoice] = memo.get_or_set(CHOICES_KEY, dict, timeout=LOOKUPS_SECONDS)
+    key = " ".join((query or "").split()).casefold()
+    answer = kept.get(key)
+    if answer is None:
+        answer = _choose_commune(query)
+        if len(kept) >= LOOKUPS_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = answer
+    return CommuneChoice(answer.commune, list(answer.candidates))
+
+
+def _choose_commune(query: str) -> CommuneChoice:
     query = " ".join((query or "").split())
     found = find_communes(query, limit=50)
     if not found:

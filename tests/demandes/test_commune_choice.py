@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import ApiToken, Organisation, OrganisationKind
 from demandes.models import Request
+from territory.lookup import forget_lookups
 from territory.served import choose_commune
 from tests.factories import make_place
 
@@ -79,3 +80,15 @@ def test_the_api_refuses_a_commune_outside_the_territory_in_french(client, fabla
     (error,) = response.json()["errors"]
     assert error["field"] == "commune" and settings.NATIONAL_MAP_URL in error["message"]
     assert not Request.objects.exists()
+
+
+def test_a_commune_typed_again_is_chosen_from_memory_until_the_communes_change(db, django_assert_num_queries):
+    first = choose_commune("58170")
+    with django_assert_num_queries(0):
+        again = choose_commune(" 58170 ")
+    assert again.ambiguous and again.candidates == first.candidates
+    again.candidates.clear()
+    assert choose_commune("58170").candidates == first.candidates
+    forget_lookups()
+    with django_assert_num_queries(2):
+        assert choose_commune("58170").candidates == first.candidates
