@@ -36,6 +36,7 @@ from funding import api as funding_api
 from routing.engine import RoutingResult
 from routing.labels import format_km
 from routing.qualify import Category
+from territory.lookup import commune_by_code
 from territory.models import Commune
 from territory.served import outside_message
 
@@ -146,7 +147,7 @@ def _resolve(
     commune, when the caller has already read the payload's, saves reading it again."""
     problems = list(problems or [])
     if commune is None or commune.code != payload.commune:
-        commune = Commune.objects.filter(code=payload.commune).first()
+        commune = commune_by_code(payload.commune)
     if commune is None:
         problems.append({"field": "commune", "message": f"Code INSEE inconnu : {payload.commune}."})
     index = suggestions.categories()
@@ -323,7 +324,7 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
     problems = []
     if (payload.contact_name or payload.contact_email or payload.contact_phone) and not payload.consent:
         problems.append({"field": "consent", "message": CONSENT_REQUIRED})
-    asked_for = Commune.objects.filter(code=payload.commune).first()
+    asked_for = commune_by_code(payload.commune)
     outside = outside_message(asked_for) if asked_for else None
     if outside:
         problems.append({"field": "commune", "message": outside})

@@ -115,13 +115,26 @@ def _served_first(communes: list[Commune]) -> list[Commune]:
 LOOKUPS_KEY = "territory:commune-lookups"
 # The same for the commune of a request (territory.served.choose_commune): typed again and again too.
 CHOICES_KEY = "territory:commune-choices"
+# Communes by INSEE code, as the API names them.
+CODES_KEY = "territory:communes-by-code"
 LOOKUPS_KEPT = 2000
 LOOKUPS_SECONDS = 3600
 
 
 def forget_lookups() -> None:
     """After the communes change (load_territory), every process looks typed names up again."""
-    memo.forget(LOOKUPS_KEY, CHOICES_KEY)
+    memo.forget(LOOKUPS_KEY, CHOICES_KEY, CODES_KEY)
+
+
+def commune_by_code(code: str) -> Commune | None:
+    """The commune of this INSEE code (None: unknown), kept in this process's memory as the look-ups above are;
+    the instance is read-only to every caller."""
+    kept: dict[str, Commune | None] = memo.get_or_set(CODES_KEY, dict, timeout=LOOKUPS_SECONDS)
+    if code not in kept:
+        if len(kept) >= LOOKUPS_KEPT:
+            kept.pop(next(iter(kept)), None)
+        kept[code] = Commune.objects.select_related("departement").filter(code=code).first()
+    return kept[code]
 
 
 def resolve_commune(query: str) -> tuple[Commune | None, list[Commune]]:

@@ -45,7 +45,7 @@ def choose_commune(query: str) -> CommuneChoice:
     if answer is None:
         answer = _choose_commune(query)
         if len(kept) >= LOOKUPS_KEPT:
-            kept.pop(next(iter(kept)))
+            kept.pop(next(iter(kept)), None)
         kept[key] = answer
     return CommuneChoice(answer.commune, list(answer.candidates))
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import ApiToken, Organisation, OrganisationKind
 from demandes.models import Request
-from territory.lookup import forget_lookups
+from territory.lookup import commune_by_code, forget_lookups
 from territory.served import choose_commune
 from tests.factories import make_place
 
@@ -92,3 +92,13 @@ def test_a_commune_typed_again_is_chosen_from_memory_until_the_communes_change(d
     forget_lookups()
     with django_assert_num_queries(2):
         assert choose_commune("58170").candidates == first.candidates
+
+
+def test_the_api_reads_a_commune_code_once_per_process_until_the_communes_change(db, django_assert_num_queries):
+    nevers = commune_by_code("58194")
+    assert nevers.name == "Nevers" and commune_by_code("99999") is None
+    with django_assert_num_queries(0):
+        assert commune_by_code("58194") is nevers and commune_by_code("99999") is None
+    forget_lookups()
+    with django_assert_num_queries(1):
+        assert commune_by_code("58194") == nevers
