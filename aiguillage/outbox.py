@@ -11,6 +11,7 @@ run by `send_outbox` before it sends, builds and queues the messages.
 """
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,8 +31,10 @@ from mailer.models import PRIORITY_DEFERRED, PRIORITY_MEDIUM, RESULT_FAILURE, RE
 from aiguillage.models import PendingEmail
 
 logger = logging.getLogger(__name__)
-# Pending rows built per run of build_pending: a burst of submissions is worked off over a few runs.
-BUILD_BATCH = 5000
+# build_pending reads the pending rows this many at a time, and stops after BUILD_SECONDS so that sending starts:
+# a burst of submissions is worked off over a few runs of send_outbox.
+BUILD_BATCH = 500
+BUILD_SECONDS = 40.0
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -99,25 +102,35 @@ def build_pending(*, pks: Sequence[int] | None = None) -> int:
     rows = PendingEmail.objects.order_by("pk")
     if pks is not None:
         rows = rows.filter(pk__in=pks)
-    built = 0
+    built, after = 0, 0
     skip_locked = connection.features.has_select_for_update_skip_locked
-    for pk in list(rows.values_list("pk", flat=True)[:BUILD_BATCH]):
-        try:
-            with transaction.atomic():
-                # Another run (an on-commit build, a second server) may hold it: that run builds it.
-                row = PendingEmail.objects.select_for_update(skip_locked=skip_locked).filter(pk=pk).first()
-                if row is None:
-                    continue
-                builder = import_string(row.builder)
-                if not getattr(builder, "builds_emails", False):
-                    raise ValueError(f"{row.builder} is not marked with outbox.builds_emails")
-                builder(**row.payload)
-                row.delete()
-            built += 1
-        except Exception as error:
-            logger.exception("Pending email %s could not be built", pk)
-            PendingEmail.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=repr(error)[:2000])
+    deadline = time.monotonic() + BUILD_SECONDS
+    while time.monotonic() < deadline:
+        batch = list(rows.filter(pk__gt=after).values_list("pk", flat=True)[:BUILD_BATCH])
+        if not batch:
+            break
+        after = batch[-1]
+        built += sum(_build_one(pk, skip_locked=skip_locked) for pk in batch)
     return built
+
+
+def _build_one(pk: int, *, skip_locked: bool) -> bool:
+    try:
+        with transaction.atomic():
+            # Another run (an on-commit build, a second server) may hold it: that run builds it.
+            row = PendingEmail.objects.select_for_update(skip_locked=skip_locked).filter(pk=pk).first()
+            if row is None:
+                return False
+            builder = import_string(row.builder)
+            if not getattr(builder, "builds_emails", False):
+                raise ValueError(f"{row.builder} is not marked with outbox.builds_emails")
+            builder(**row.payload)
+            row.delete()
+        return True
+    except Exception as error:
+        logger.exception("Pending email %s could not be built", pk)
+        PendingEmail.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=repr(error)[:2000])
+        return False
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -97,3 +97,15 @@ def test_with_sending_on_commit_the_emails_leave_after_the_submission_commits(
         make_request(contact_email="habitant@example.org")
     assert not PendingEmail.objects.exists()
     assert sorted(message.to[0] for message in mail.outbox) == ["coordination@example.org", "habitant@example.org"]
+
+
+def test_a_burst_is_built_batch_after_batch_until_the_run_has_taken_its_time(built_by_the_command, monkeypatch):
+    for _ in range(5):
+        make_request()
+    monkeypatch.setattr(outbox, "BUILD_SECONDS", 0.0)
+    assert outbox.build_pending() == 0
+    monkeypatch.setattr(outbox, "BUILD_SECONDS", 60.0)
+    monkeypatch.setattr(outbox, "BUILD_BATCH", 2)
+    assert outbox.build_pending() == 5
+    assert not PendingEmail.objects.exists()
+    assert Message.objects.count() == 10
