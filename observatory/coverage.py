@@ -7,13 +7,14 @@ each of its stops (the communes it visits), not at its home base, as the routing
 point. Distances are great-circle from the commune's point (its mairie), times the road factor.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from coverage_solver import NearestIndex, classify, population_beyond
 from directory.models import Equipment, ItinerantStop, Place, PlaceStatus, Term, Vocabulary
@@ -21,6 +22,9 @@ from territory.models import Commune, Departement
 
 SUBJECT_VOCABULARIES = (Vocabulary.EQUIPMENT, Vocabulary.SERVICE)
 NONE_LABEL = "aucun lieu"
+# Facilities are read within this distance of the communes measured, before the whole country is.
+NEAR_KM = 150.0
+KM_PER_DEGREE = 110.574  # a degree of latitude, at its shortest
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Facility:
     commune_name: str
     stop: bool  # an itinerant unit's stop
     confirmed: bool  # the place confirmed the machine (a listed service counts as confirmed)
+    commune_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,17 @@ class Coverage:
         return classify(self.km, self.thresholds).tolist()
 
     @property
+    def counted(self) -> list[Facility]:
+        """The facilities that serve these communes: those in one of them, and those nearest to one of them.
+
+        Not every facility read: on a national directory, the places of the whole country with the machine."""
+        codes = {row.code for row in self.communes}
+        nearest = {id(row.nearest) for row in self.communes if row.nearest is not None}
+        return [f for f in self.facilities if f.commune_code in codes or id(f) in nearest]
+
+    @property
     def place_count(self) -> int:
-        return len({facility.place_id for facility in self.facilities})
+        return len({facility.place_id for facility in self.counted})
 
 
 def class_labels(thresholds: Sequence[float]) -> list[str]:
@@ -100,46 +114,77 @@ def subjects() -> QuerySet[Term]:
     return Term.objects.filter(vocabulary__in=SUBJECT_VOCABULARIES).order_by("vocabulary", "position", "label")
 
 
-def facilities(term: Term, *, confirmed_only: bool = False) -> list[Facility]:
+@dataclass(frozen=True)
+class Box:
+    """A latitude and longitude range, in degrees."""
+
+    south: float
+    north: float
+    west: float
+    east: float
+
+    @classmethod
+    def around(cls, latitudes: Sequence[float], longitudes: Sequence[float], km: float) -> "Box":
+        """Every point less than ``km`` (great-circle) from one of these points lies inside (a margin to spare)."""
+        margin = 1.2 * km
+        dlat = margin / KM_PER_DEGREE
+        widest = min(89.0, max(abs(min(latitudes)), abs(max(latitudes))) + dlat)
+        dlon = min(180.0, margin / (KM_PER_DEGREE * math.cos(math.radians(widest))))
+        return cls(min(latitudes) - dlat, max(latitudes) + dlat, min(longitudes) - dlon, max(longitudes) + dlon)
+
+    def q(self, prefix: str) -> Q:
+        return Q(
+            **{
+                f"{prefix}latitude__range": (self.south, self.north),
+                f"{prefix}longitude__range": (self.west, self.east),
+            }
+        )
+
+
+def facilities(term: Term, *, confirmed_only: bool = False, within: Box | None = None) -> list[Facility]:
+    """Every point where a place with the subject can be met; ``within``: only places met inside the box."""
     if term.vocabulary == Vocabulary.EQUIPMENT:
         machines = Equipment.objects.filter(kind=term, place__status=PlaceStatus.OPEN)
         if confirmed_only:
             machines = machines.filter(verified=True)
+        if within is not None:
+            machines = machines.filter(within.q("place__") | within.q("place__stops__commune__"))
         rows = machines.order_by().values_list(
             "place_id",
             "place__name",
             "place__latitude",
             "place__longitude",
             "place__commune__name",
-            "place__is_itinerant",
+            "place__commune__code",
             "verified",
         )
     elif term.vocabulary == Vocabulary.SERVICE:
-        rows = (
-            Place.objects.filter(status=PlaceStatus.OPEN, services=term)
-            .values_list("pk", "name", "latitude", "longitude", "commune__name", "is_itinerant")
-            .distinct()
-        )
+        places = Place.objects.filter(status=PlaceStatus.OPEN, services=term)
+        if within is not None:
+            places = places.filter(within.q("") | within.q("stops__commune__"))
+        rows = places.values_list("pk", "name", "latitude", "longitude", "commune__name", "commune__code").distinct()
         rows = [(*row, True) for row in rows]
     else:
         raise ValueError(f"no coverage for a term of vocabulary {term.vocabulary!r}")
     places = {row[0]: row for row in rows}
-    stops: dict[int, list[tuple[str, float, float]]] = defaultdict(list)
-    for place_id, name, latitude, longitude in (
+    stops: dict[int, list[tuple[str, str, float, float]]] = defaultdict(list)
+    for place_id, name, code, latitude, longitude in (
         ItinerantStop.objects.filter(place_id__in=places)
         .order_by("place_id", "position", "pk")
-        .values_list("place_id", "commune__name", "commune__latitude", "commune__longitude")
+        .values_list("place_id", "commune__name", "commune__code", "commune__latitude", "commune__longitude")
     ):
-        stops[place_id].append((name, latitude, longitude))
+        stops[place_id].append((name, code, latitude, longitude))
     found = []
-    for place_id, place_name, latitude, longitude, commune_name, _, confirmed in places.values():
+    for place_id, place_name, latitude, longitude, commune_name, commune_code, confirmed in places.values():
         if stops.get(place_id):
             found += [
-                Facility(place_id, place_name, stop_lat, stop_lon, stop_name, True, bool(confirmed))
-                for stop_name, stop_lat, stop_lon in stops[place_id]
+                Facility(place_id, place_name, stop_lat, stop_lon, stop_name, True, bool(confirmed), stop_code)
+                for stop_name, stop_code, stop_lat, stop_lon in stops[place_id]
             ]
         else:
-            found.append(Facility(place_id, place_name, latitude, longitude, commune_name, False, bool(confirmed)))
+            found.append(
+                Facility(place_id, place_name, latitude, longitude, commune_name, False, bool(confirmed), commune_code)
+            )
     return found
 
 
@@ -161,9 +206,16 @@ def coverage(
             "code", "name", "population", "latitude", "longitude", "epci__siren", "epci__name"
         )
     )
-    found = facilities(term, confirmed_only=confirmed_only)
-    index = NearestIndex([f.latitude for f in found], [f.longitude for f in found])
-    km, nearest = index.query([row[3] for row in rows], [row[4] for row in rows], road_factor=settings.ROAD_FACTOR)
+    latitudes, longitudes = [row[3] for row in rows], [row[4] for row in rows]
+    # The facilities near the communes first: a national directory holds the whole country's. A commune whose
+    # nearest one is farther than NEAR_KM may have a nearer one outside the box: then every facility is read.
+    found, km, nearest = [], np.array([]), np.array([], dtype=int)
+    if rows:
+        found = facilities(term, confirmed_only=confirmed_only, within=Box.around(latitudes, longitudes, NEAR_KM))
+        km, nearest = _nearest(found, latitudes, longitudes)
+    if not rows or not found or float(np.max(km)) > NEAR_KM * settings.ROAD_FACTOR:
+        found = facilities(term, confirmed_only=confirmed_only)
+        km, nearest = _nearest(found, latitudes, longitudes)
     return Coverage(
         term=term,
         communes=[
@@ -209,6 +261,11 @@ def beyond_by_area(result: Coverage, *, territory_label: str | None = None) -> l
     for (siren, name), rows in sorted(by_epci.items(), key=lambda item: item[0][1]):
         areas.append(_beyond(siren, name, rows, result.thresholds))
     return areas
+
+
+def _nearest(found: list[Facility], latitudes: list[float], longitudes: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    index = NearestIndex([f.latitude for f in found], [f.longitude for f in found])
+    return index.query(latitudes, longitudes, road_factor=settings.ROAD_FACTOR)
 
 
 def france_by_departement(

@@ -334,7 +334,7 @@ def beyond_table(slug: str, title: str, areas: Sequence[Beyond], thresholds: Seq
 def facilities_table(result: Coverage, query: str = "") -> Table:
     rows = [
         [f.place_name, f.commune_name, "étape itinérante" if f.stop else "", "oui" if f.confirmed else "à confirmer"]
-        for f in sorted(result.facilities, key=lambda f: (f.place_name, f.commune_name))
+        for f in sorted(result.counted, key=lambda f: (f.place_name, f.commune_name))
     ]
     return Table(
         "couverture-lieux",
@@ -353,7 +353,7 @@ def machines_table(machines: Sequence[Term], thresholds: Sequence[float], query:
     for term in machines:
         result = coverage(term)
         area = beyond_by_area(result)[0]
-        confirmed = len({f.place_id for f in result.facilities if f.confirmed})
+        confirmed = len({f.place_id for f in result.counted if f.confirmed})
         row: list = [term.label, result.place_count, confirmed]
         for index in range(len(thresholds)):
             row += [area.beyond[index], area.share(index)]

@@ -125,3 +125,43 @@ def test_all_of_france_is_covered_by_departement_and_agrees_with_the_territory(d
     assert nievre.beyond == beyond_by_area(coverage(machine("3d_printer")))[0].beyond
     finistere = next(area for area in departements if area.key == "29")
     assert finistere.beyond[-1] == finistere.population  # Brest is far from Luzy and Auxerre
+
+
+def _brute_force_km(result, found, road_factor: float) -> dict[str, float]:
+    return {
+        row.code: min(
+            (road_factor * haversine_km(row.latitude, row.longitude, f.latitude, f.longitude) for f in found),
+            default=math.inf,
+        )
+        for row in result.communes
+    }
+
+
+def test_a_national_directory_counts_the_places_that_serve_the_territory_and_reads_the_near_ones_first(db):
+    # The Nièvre's own, one just over the border that is nearest to some of its communes, and the far country.
+    make_place(name="Fablab de Luzy", commune=LUZY, equipment=("3d_printer",))
+    make_place(name="Atelier d'Autun", commune="71014", equipment=("3d_printer",))  # Autun, 20 km from Luzy
+    make_place(name="Fablab de Clamecy", commune=CLAMECY, equipment=("3d_printer",))
+    for code in ("13055", "59350", "29019", "67482", "33063", "69123"):  # Marseille, Lille, Brest, Strasbourg…
+        make_place(name=f"Fablab {code}", commune=code, equipment=("3d_printer",))
+    result = coverage(machine("3d_printer"))
+    counted = sorted(f.place_name for f in result.counted)
+    assert counted == ["Atelier d'Autun", "Fablab de Clamecy", "Fablab de Luzy"]
+    assert result.place_count == 3
+    # The near ones read first give what all of France gives.
+    everything = facilities(machine("3d_printer"))
+    assert len(everything) == 9 and len(result.facilities) < len(everything)
+    expected = _brute_force_km(result, everything, 1.0)
+    assert all(row.km == pytest.approx(expected[row.code], rel=1e-9) for row in result.communes)
+
+
+def test_a_machine_found_only_far_away_is_measured_against_the_whole_country(db):
+    make_place(name="Brodeuse de Marseille", commune="13055", equipment=("embroidery_machine",))
+    result = coverage(machine("embroidery_machine"))
+    marseille = commune("13055")
+    rows = by_code(result)
+    nevers = commune(NEVERS)
+    assert rows[NEVERS].km == pytest.approx(
+        haversine_km(nevers.latitude, nevers.longitude, marseille.latitude, marseille.longitude), rel=1e-9
+    )
+    assert rows[NEVERS].km > 300 and [f.place_name for f in result.counted] == ["Brodeuse de Marseille"]
