@@ -283,6 +283,28 @@ def load_candidates(
     return sorted(near + remote, key=lambda candidate: candidate.id)
 
 
+def _routing_request(
+    needs: Sequence[Category],
+    commune: Commune,
+    audience: str,
+    quantity: int,
+    accessibility: Iterable[str],
+    *,
+    max_distance_km: float | None = None,
+    limit: int = 5,
+) -> RoutingRequest:
+    return RoutingRequest(
+        needs=tuple(needs),
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        audience=audience,
+        quantity=quantity,
+        accessibility_needs=frozenset(accessibility),
+        max_distance_km=max_distance_km,
+        limit=limit,
+    )
+
+
 def suggest(
     *,
     needs: Sequence[Category],
@@ -303,15 +325,8 @@ def suggest(
     """
     table = TermTable.load()
     config = routing_settings(table)
-    request = RoutingRequest(
-        needs=tuple(needs),
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-        audience=audience,
-        quantity=quantity,
-        accessibility_needs=frozenset(accessibility_needs),
-        max_distance_km=max_distance_km,
-        limit=limit,
+    request = _routing_request(
+        needs, commune, audience, quantity, accessibility_needs, max_distance_km=max_distance_km, limit=limit
     )
     services, equipment = needed_codes(request.needs)
     term_ids = _term_ids(table, services, equipment) if needs else []
@@ -437,14 +452,7 @@ def unmet_for(
         return False
     table = TermTable.load()
     config = routing_settings(table)
-    request = RoutingRequest(
-        needs=tuple(needs),
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-        audience=audience,
-        quantity=quantity,
-        accessibility_needs=frozenset(accessibility_codes),
-    )
+    request = _routing_request(needs, commune, audience, quantity, accessibility_codes)
     if unmet_means_none_admitted(request):
         return not _any_admitted(request, commune, table, config)
     return suggest(
