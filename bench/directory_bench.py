@@ -39,7 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--databases", default=",".join(DATABASES), help="sqlite, postgres or both")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page and size")
-    parser.add_argument("--other-requests", type=int, default=30, help="timed requests for each other public page")
+    parser.add_argument("--other-requests", type=int, default=100, help="timed requests for each other public page")
     parser.add_argument(
         "--load-seconds",
         type=int,

@@ -5,6 +5,7 @@ parent (``bench.directory_bench``) starts one worker per database and gathers
 the JSON each one writes. Import this module only after ``django.setup()``.
 """
 
+import gc
 import gzip
 import json
 import os
@@ -290,6 +291,10 @@ def run(
         for size in sorted(sizes):
             load_seconds = synthetic.load_places(generator, size - loaded)
             loaded = size
+            # Measure a process as a server's would be, not one carrying the loader's heap: what survives the
+            # load leaves the collector's reach, as gunicorn's master does before forking (deploy/gunicorn.conf.py).
+            gc.collect()
+            gc.freeze()
             print(f"  {size} places loaded in {load_seconds:.1f} s; measuring…", flush=True)
             report["sizes"][str(size)] = measure_size(client, sample, requests, other_requests, load_seconds)
             if wrk_seconds and size == min(sizes):

@@ -1,7 +1,9 @@
-"""SQLite as the embedded default: writers wait for the lock, and the file is in WAL mode, set once."""
+"""The database connections: on SQLite writers wait for the lock and the file is in WAL mode, set once; on
+PostgreSQL no query is JIT-compiled."""
 
 import sqlite3
 
+import pytest
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
@@ -27,3 +29,21 @@ def test_wal_is_set_once_and_stays_on_the_file(tmp_path, django_db_blocker):
         wrapper.close()
     with sqlite3.connect(path) as fresh:
         assert fresh.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_postgresql_connections_compile_no_query_and_keep_the_url_options():
+    database = database_from_url(
+        "postgres://agent@db.exemple:5433/aiguillage?sslmode=require&options=-c%20work_mem%3D8MB"
+    )
+    assert database["OPTIONS"]["sslmode"] == "require"
+    assert database["OPTIONS"]["options"] == "-c jit=off -c work_mem=8MB"
+    assert database_from_url("postgres://agent@db.exemple/aiguillage")["OPTIONS"] == {"options": "-c jit=off"}
+
+
+@pytest.mark.django_db
+def test_the_postgresql_connection_has_no_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

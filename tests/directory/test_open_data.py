@@ -106,3 +106,28 @@ def test_open_data_formats_count_only_places_not_closed(client, places):
     url = reverse("directory:export", kwargs={"slug": "lieux", "extension": "geojson"})
     features = json.loads(client.get(url, {"perimetre": "contributions"}).content)["features"]
     assert len(features) == counts[("geojson", "contributions")]
+
+
+def test_each_file_counts_what_its_export_writes_in_both_perimeters(client, places):
+    """The notice reads every file's records in one grouped pass: its figures are those of the perimeter itself."""
+    from django.db.models import Count, Max
+
+    from directory.importers.registry import FORMATS
+    from directory.models import PlaceStatus
+    from directory.views.opendata import _perimeter
+
+    make_place(name="Écocentre", status="closed", services=("initiation",))
+    make_place(name="Tiers-lieu partenaire", source="partenaire-x", source_id="x1", licence="cc-by-4.0")
+    rows = client.get(reverse("directory:data_notice")).context["rows"]
+    assert {row["perimeter"] for row in rows} == {"tout", "contributions"}
+    for row in rows:
+        place_format = FORMATS.get(row["export"].format_name)
+        expected = _perimeter(row["perimeter"])
+        if place_format.public_only:
+            expected = expected.exclude(status=PlaceStatus.CLOSED)
+        if place_format.selects is not None:
+            expected = place_format.selects(expected)
+        figures = expected.aggregate(count=Count("pk"), last=Max("updated_at"))
+        assert (row["count"], row["last"]) == (figures["count"], figures["last"]), row
+    counts = {(row["export"].format_name, row["perimeter"]): row["count"] for row in rows}
+    assert counts["native", "tout"] == 4 and counts["native", "contributions"] == 3
