@@ -8,6 +8,7 @@ hands plain data to the engine.
 
 import datetime as dt
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from aiguillage.lib.text import normalize_name
 from demandes.models import NeedCategory, Request
 from directory import index
 from directory.index import Profile
+from directory.kept_pages import LISTS_KEY
 from directory.models import Place, PlacePoint, PlaceStatus, Term, Vocabulary
 from directory.search import ID_CHUNK
 from routing.engine import (
@@ -450,6 +452,38 @@ def unmet_for(
     needs = [index[category.code][1] for category in need_categories if category.code in index]
     if not needs:
         return False
+    versions = memo.tokens(UNMET_VERSION_KEYS, timeout=UNMET_KEPT_SECONDS)
+    asked = (
+        *versions,
+        tuple(sorted(need.code for need in needs)),
+        commune.pk,
+        audience,
+        quantity,
+        tuple(sorted(accessibility_codes)),
+    )
+    kept = _unmet_kept.get(asked)
+    if kept is not None and kept[1] > time.monotonic():
+        return kept[0]
+    unmet = _unmet_now(needs, commune, audience, quantity, accessibility_codes)
+    if len(_unmet_kept) >= UNMET_KEPT_MAX:
+        _unmet_kept.clear()
+    _unmet_kept[asked] = (unmet, time.monotonic() + UNMET_KEPT_SECONDS)
+    return unmet
+
+
+# Whether some place answers changes only when a place, a vocabulary or a need category does: each answer is kept
+# in this process under the tokens those writes renew (directory.kept_pages, memo.forget), so that submissions
+# for the same needs in the same commune ask the directory once, and a change shows at the next submission.
+# Without a shared cache, a change made in another process shows within UNMET_KEPT_SECONDS.
+UNMET_KEPT_SECONDS = 600
+UNMET_KEPT_MAX = 5000
+UNMET_VERSION_KEYS = [LISTS_KEY, TERM_TABLE_KEY, CATEGORIES_KEY]
+_unmet_kept: dict[tuple, tuple[bool, float]] = {}
+
+
+def _unmet_now(
+    needs: list[Category], commune: Commune, audience: str, quantity: int, accessibility_codes: Sequence[str]
+) -> bool:
     table = TermTable.load()
     config = routing_settings(table)
     request = _routing_request(needs, commune, audience, quantity, accessibility_codes)

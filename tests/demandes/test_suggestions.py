@@ -247,3 +247,37 @@ def test_the_unmet_flag_of_a_new_request_is_what_the_whole_reach_says(db, seed):
                 == expected
             ), (codes, audience, quantity, accessibility)
     assert seen == {True, False}
+
+
+def test_whether_a_need_finds_a_place_is_asked_once_until_a_place_or_the_thesaurus_changes(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    embroidery = [NeedCategory.objects.get(code="embroidery")]
+    nevers = Commune.objects.get(code="58194")
+
+    def unmet() -> bool:
+        return suggestions.unmet_for(
+            need_categories=embroidery, commune=nevers, audience="individual", quantity=1, accessibility_codes=[]
+        )
+
+    assert unmet()
+    with CaptureQueriesContext(connection) as asked:
+        assert unmet()
+    assert not [query for query in asked.captured_queries if "directory_place" in query["sql"]]
+    # Another commune, audience or quantity is another question.
+    assert suggestions.unmet_for(
+        need_categories=embroidery, commune=nevers, audience="professional", quantity=1, accessibility_codes=[]
+    )
+    place = make_place(name="Atelier broderie", commune="58194", equipment=("embroidery_machine",))
+    assert not unmet()
+    place.status = "temporarily_closed"
+    place.save()
+    assert unmet()
+    # A need category edited (its machines gone) is read at the next submission too.
+    place.status = "open"
+    place.save()
+    assert not unmet()
+    embroidery[0].equipment.clear()
+    assert suggestions.categories()["embroidery"][1].equipment == frozenset()
+    assert unmet()
