@@ -8,7 +8,6 @@ hands plain data to the engine.
 
 import datetime as dt
 import math
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -435,6 +434,16 @@ def _any_admitted(request: RoutingRequest, commune: Commune, table: TermTable, c
         radius = reach if projected <= WHOLE_REACH_CANDIDATES else radius * 2
 
 
+# Whether some place answers changes only when a place, a vocabulary or a need category does: each answer is kept
+# in this process under the tokens those writes renew (directory.kept_pages, memo.forget), so that submissions
+# for the same needs in the same commune ask the directory once, and a change shows at the next submission.
+# The tokens expire (10 minutes at most): without a shared cache, a change made in another process shows then.
+UNMET_KEPT_SECONDS = 600
+UNMET_KEPT_MAX = 5000
+UNMET_VERSION_KEYS = [LISTS_KEY, TERM_TABLE_KEY, CATEGORIES_KEY]
+_unmet_kept: dict[tuple, bool] = {}
+
+
 def unmet_for(
     *,
     need_categories: Sequence[NeedCategory],
@@ -461,24 +470,11 @@ def unmet_for(
         quantity,
         tuple(sorted(accessibility_codes)),
     )
-    kept = _unmet_kept.get(asked)
-    if kept is not None and kept[1] > time.monotonic():
-        return kept[0]
-    unmet = _unmet_now(needs, commune, audience, quantity, accessibility_codes)
-    if len(_unmet_kept) >= UNMET_KEPT_MAX:
-        _unmet_kept.clear()
-    _unmet_kept[asked] = (unmet, time.monotonic() + UNMET_KEPT_SECONDS)
-    return unmet
-
-
-# Whether some place answers changes only when a place, a vocabulary or a need category does: each answer is kept
-# in this process under the tokens those writes renew (directory.kept_pages, memo.forget), so that submissions
-# for the same needs in the same commune ask the directory once, and a change shows at the next submission.
-# Without a shared cache, a change made in another process shows within UNMET_KEPT_SECONDS.
-UNMET_KEPT_SECONDS = 600
-UNMET_KEPT_MAX = 5000
-UNMET_VERSION_KEYS = [LISTS_KEY, TERM_TABLE_KEY, CATEGORIES_KEY]
-_unmet_kept: dict[tuple, tuple[bool, float]] = {}
+    if asked not in _unmet_kept:
+        if len(_unmet_kept) >= UNMET_KEPT_MAX:
+            _unmet_kept.clear()
+        _unmet_kept[asked] = _unmet_now(needs, commune, audience, quantity, accessibility_codes)
+    return _unmet_kept[asked]
 
 
 def _unmet_now(

@@ -69,10 +69,15 @@ def _available() -> list[Export]:
     return [export for export in EXPORTS if export.format_name in writable]
 
 
+def _left_out(name: str) -> frozenset[str]:
+    """The sources a perimeter leaves out: the territory's own contributions are the records of no credited source
+    (directory/data/sources.json)."""
+    return frozenset(CREDITS) if name == "contributions" else frozenset()
+
+
 def _perimeter(name: str) -> QuerySet:
-    places = Place.objects.all()
-    # The territory's own contributions: records of no credited source (directory/data/sources.json).
-    return places.exclude(source__in=list(CREDITS)) if name == "contributions" else places
+    left_out = _left_out(name)
+    return Place.objects.exclude(source__in=sorted(left_out)) if left_out else Place.objects.all()
 
 
 def _perimeter_licence(pairs: list[tuple[str, str]]) -> tuple[str, str]:
@@ -112,7 +117,7 @@ def _count_open_data() -> tuple[dict, list[dict]]:
             places = place_format.selects(places)
         groups = list(places.order_by().values("source", "licence").annotate(count=Count("pk"), last=Max("updated_at")))
         for name in PERIMETERS:
-            kept = [group for group in groups if name != "contributions" or group["source"] not in CREDITS]
+            kept = [group for group in groups if group["source"] not in _left_out(name)]
             stats[name, export.format_name] = {
                 "count": sum(group["count"] for group in kept),
                 "last": max((group["last"] for group in kept), default=None),

@@ -265,7 +265,7 @@ def test_whether_a_need_finds_a_place_is_asked_once_until_a_place_or_the_thesaur
     with CaptureQueriesContext(connection) as asked:
         assert unmet()
     assert not [query for query in asked.captured_queries if "directory_place" in query["sql"]]
-    # Another commune, audience or quantity is another question.
+    # Another audience is another question, asked afresh.
     assert suggestions.unmet_for(
         need_categories=embroidery, commune=nevers, audience="professional", quantity=1, accessibility_codes=[]
     )
