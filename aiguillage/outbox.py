@@ -86,9 +86,21 @@ def later(builder: Callable[..., None], **payload: Any) -> None:
     The row commits or rolls back with the caller's writes; `send_outbox` builds it within a minute (at once
     when OUTBOX_SEND_ON_COMMIT is set, as in tests and demonstrations).
     """
+    row = pending(builder, **payload)
+    row.save()
+    written(row)
+
+
+def pending(builder: Callable[..., None], **payload: Any) -> PendingEmail:
+    """The row `later` writes, not saved: for a caller that writes it with its own rows (aiguillage.rows), and
+    then calls `written`."""
     if not getattr(builder, "builds_emails", False):
         raise ValueError(f"{builder!r} is not marked with outbox.builds_emails")
-    row = PendingEmail.objects.create(builder=f"{builder.__module__}.{builder.__qualname__}", payload=payload)
+    return PendingEmail(builder=f"{builder.__module__}.{builder.__qualname__}", payload=payload)
+
+
+def written(row: PendingEmail) -> None:
+    """A pending row has been written: built once its transaction commits, when OUTBOX_SEND_ON_COMMIT is set."""
     if settings.OUTBOX_SEND_ON_COMMIT:
         transaction.on_commit(lambda: build_pending(pks=[row.pk]))
 

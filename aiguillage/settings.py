@@ -192,6 +192,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "aiguillage.context_processors.site",
             ],
+            # {% url %} with the links that take no argument kept once worked out (aiguillage/templatetags/urls.py).
+            "builtins": ["aiguillage.templatetags.urls"],
         },
     },
 ]

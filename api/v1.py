@@ -4,6 +4,7 @@ A contract partners' tools rely on: add fields, never change or remove one witho
 """
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -346,7 +347,9 @@ def create_partner_request(request: HttpRequest, payload: RequestSubmission) -> 
         needs=resolved.needs,
     )
     try:
-        with transaction.atomic():
+        # The transaction holds the request and its idempotency record together; without a key, the request's
+        # own write is atomic.
+        with transaction.atomic() if key is not None else nullcontext():
             created = record_request(prepared)
             body = _created_answer(created)
             if key is not None:

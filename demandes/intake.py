@@ -1,6 +1,7 @@
 """Taking in a need: one function for the form, the mediator and the API alike."""
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Organisation, User
+from aiguillage import outbox, rows
 from demandes import notifications, suggestions
 from demandes.links import tracking_url
 from demandes.models import Channel, EventKind, NeedCategory, Request, RequestEvent, RequestNeed, Status
@@ -146,12 +148,16 @@ def create_request(**answers: Any) -> Created:
 
 
 def record_request(prepared: Prepared) -> Created:
-    """Write a prepared request, its needs and its history, and queue its emails, in one transaction."""
+    """Write a prepared request, its needs and its history, and what its emails are built from: one statement
+    on PostgreSQL (aiguillage.rows), one transaction on SQLite."""
     found, recorded_by, organisation, note = prepared.found, prepared.recorded_by, prepared.organisation, prepared.note
     key, key_hash = new_tracking_key()
+    # The one statement is atomic by itself; the lists of answers, when given, are written after it, with it.
+    alone = rows.together_in_one_statement() and not (prepared.situations or prepared.accessibility_needs)
     # No savepoint when a caller's transaction is open (the API's): an error here undoes that transaction anyway.
-    with transaction.atomic(savepoint=False):
-        request = Request.objects.create(
+    with nullcontext() if alone else transaction.atomic(savepoint=False):
+        request = Request(
+            pk=rows.new_pk(Request),
             reference=next_reference(prepared.commune),
             tracking_key_hash=key_hash,
             channel=prepared.channel,
@@ -169,10 +175,6 @@ def record_request(prepared: Prepared) -> Created:
             version=2 if found else 1,
             unmet=prepared.unmet,
         )
-        if prepared.situations:
-            request.situations.set(prepared.situations)
-        if prepared.accessibility_needs:
-            request.accessibility_needs.set(prepared.accessibility_needs)
         events = [
             RequestEvent(
                 request=request,
@@ -190,7 +192,6 @@ def record_request(prepared: Prepared) -> Created:
             for category, evidence in found
         ]
         if links:
-            RequestNeed.objects.bulk_create(links)
             events.append(
                 RequestEvent(
                     request=request,
@@ -201,6 +202,11 @@ def record_request(prepared: Prepared) -> Created:
                     note="Besoins : " + ", ".join(link.category.label for link in links),
                 )
             )
-        RequestEvent.objects.bulk_create(events)
-        notifications.request_created(request, tracking_url(request.reference, key))
+        emails = notifications.request_created(request, tracking_url(request.reference, key))
+        rows.insert_together([request], links, events, [emails])
+        outbox.written(emails)
+        if prepared.situations:
+            request.situations.set(prepared.situations)
+        if prepared.accessibility_needs:
+            request.accessibility_needs.set(prepared.accessibility_needs)
     return Created(request=request, tracking_key=key, need_links=links)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import User
 from aiguillage import outbox
 from aiguillage.mail import send_after_commit
+from aiguillage.models import PendingEmail
 from demandes.links import orientation_url
 from demandes.models import Orientation, Request
 from directory.models import Place
@@ -58,10 +59,10 @@ def request_received(request: Request, tracking_link: str) -> None:
     )
 
 
-def request_created(request: Request, tracking_link: str) -> None:
+def request_created(request: Request, tracking_link: str) -> PendingEmail:
     """The coordinators' notice and the requester's receipt of a new request, built by the outbox, not the
-    submission (which only writes what to build, in its own transaction)."""
-    outbox.later(created_emails, request_id=request.pk, tracking_link=tracking_link)
+    submission: the row of what to build, which the submission writes with its own (demandes.intake)."""
+    return outbox.pending(created_emails, request_id=request.pk, tracking_link=tracking_link)
 
 
 @outbox.builds_emails

@@ -15,7 +15,7 @@ from territory.models import Commune
 
 
 def next_reference(commune: Commune) -> str:
-    """The next reference for the commune's département and the current year; call inside a transaction.
+    """The next reference for the commune's département and the current year; on SQLite, call inside a transaction.
 
     The counter is only a hint: when the number it gives is already taken (a database restored from an older
     dump, with an older counter, or none), the number follows the highest reference stored, so that no number
