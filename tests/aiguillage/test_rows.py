@@ -53,7 +53,8 @@ def test_every_row_is_written_as_given_and_gets_its_id():
         stored = type(row).objects.get(pk=row.pk)
         assert model_to_dict(stored) == model_to_dict(row)
     assert list(RequestNeed.objects.filter(request=request).order_by("pk")) == needs
-    assert [event.kind for event in RequestEvent.objects.filter(request=request).order_by("pk")] == [EventKind.CREATED, EventKind.QUALIFIED]
+    kinds = [event.kind for event in RequestEvent.objects.filter(request=request).order_by("pk")]
+    assert kinds == [EventKind.CREATED, EventKind.QUALIFIED]
     # The timestamps filled in at insert are those stored.
     assert Request.objects.get(pk=request.pk).created_at == request.created_at
 
