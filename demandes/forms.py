@@ -10,8 +10,18 @@ from territory.served import choose_commune, outside_message
 from territory.served import label as served_label
 
 
-def _checkboxes(vocabulary: str, label: str) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+class TermChoices(forms.ModelMultipleChoiceField):
+    """Terms ticked in a list of checkboxes, as a list: none ticked is an empty list, not a query compiled each
+    time it is read to find nothing."""
+
+    def clean(self, value: object) -> list[Term]:
+        if not value and not self.required:
+            return []
+        return list(super().clean(value))
+
+
+def _checkboxes(vocabulary: str, label: str) -> TermChoices:
+    return TermChoices(
         label=label,
         queryset=Term.objects.of(vocabulary),
         required=False,

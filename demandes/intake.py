@@ -103,6 +103,8 @@ def prepare_request(
         raise ValueError(f"unknown channel {channel!r}")
     description = description.strip()
     quantity = max(1, quantity)
+    # Read once: a queryset here would be compiled again at each test of whether it is empty.
+    situations, accessibility_needs = tuple(situations), tuple(accessibility_needs)
     found: list[tuple[NeedCategory, list[str] | None]]
     if needs is None:
         found = [(category, list(evidence)) for category, evidence in suggestions.qualify(description)]

@@ -84,6 +84,29 @@ def test_bad_input_gets_a_french_message_and_changes_nothing(client, db, changes
     assert not Request.objects.exists()
 
 
+def test_the_ticked_situations_and_accessibility_needs_are_recorded_with_the_request(client, fablab):
+    from directory.models import Term
+
+    situation = Term.objects.filter(vocabulary="situation").order_by("pk").first()
+    access = Term.objects.filter(vocabulary="accessibility").order_by("pk").first()
+    answers = {**FORM, "situations": [situation.pk], "accessibility_needs": [access.pk]}
+    assert client.post(reverse("demandes:new"), answers).status_code == 200
+    recorded = Request.objects.get()
+    assert list(recorded.situations.all()) == [situation]
+    assert list(recorded.accessibility_needs.all()) == [access]
+    # None ticked: the request is recorded without any.
+    assert client.post(reverse("demandes:new"), FORM).status_code == 200
+    other = Request.objects.exclude(pk=recorded.pk).get()
+    assert not other.situations.exists() and not other.accessibility_needs.exists()
+
+
+def test_an_unknown_ticked_term_gets_a_french_message_and_changes_nothing(client, fablab):
+    response = client.post(reverse("demandes:new"), {**FORM, "situations": ["999999"]})
+    assert response.status_code == 400
+    assert "Ce choix n'existe pas dans la liste." in text(response)
+    assert not Request.objects.exists()
+
+
 def test_a_robot_filling_the_honeypot_creates_nothing(client, db):
     response = client.post(reverse("demandes:new"), {**FORM, "site_web": "spam"})
     assert response.status_code == 200 and not Request.objects.exists()
