@@ -127,7 +127,14 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        Path(self.log.name).unlink(missing_ok=True)
+        log = Path(self.log.name)
+        # A server error under load is kept to be read: its traceback is in gunicorn's log.
+        if "Traceback" in log.read_text(errors="replace"):
+            kept = ROOT / "var" / "bench" / f"gunicorn-{time.strftime('%Y%m%d-%H%M%S')}.log"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log, kept)
+            print(f"    gunicorn logged errors: {kept}", flush=True)
+        log.unlink(missing_ok=True)
 
 
 def run_wrk(
@@ -215,19 +222,45 @@ def form_credentials() -> tuple[str, str]:
     return cookie, token.group(1)
 
 
-def count_requests() -> int:
+def count_requests(marker: str) -> int:
+    """The rows of one run: its submissions carry its marker in their description."""
     from demandes.models import Request
 
-    return Request.objects.count()
+    return Request.objects.filter(description__contains=marker).count()
+
+
+def settled_count(marker: str, *, longest: float = 20.0) -> int:
+    """The run's rows once the submissions still in flight when wrk stopped counting have landed (at most one
+    per connection): the count twice the same half a second apart."""
+    deadline = time.monotonic() + longest
+    last = count_requests(marker)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = count_requests(marker)
+        if now == last:
+            break
+        last = now
+    return last
+
+
+def _tally(run: dict[str, Any], created_status: str, marker: str) -> dict[str, Any]:
+    run["created"] = run["statuses"].get(created_status, 0)
+    run["rows_added"] = settled_count(marker)
+    # A row without a counted answer is a submission answered after wrk's count stopped; an answer without its
+    # row is a lost submission.
+    run["lost"] = max(0, run["created"] - run["rows_added"])
+    run["answered_late"] = max(0, run["rows_added"] - run["created"])
+    return run
 
 
 def measure_submissions(commune_codes: list[str], *, seconds: int, connections: int) -> dict[str, Any]:
     from urllib.parse import urlencode
 
     results = {}
+    api_marker, form_marker = f"série API {time.time_ns()}", f"série formulaire {time.time_ns()}"
     body = json.dumps(
         {
-            "description": "Imprimer une pièce en 3D pour réparer un appareil, demande {n}",
+            "description": f"Imprimer une pièce en 3D pour réparer un appareil, {api_marker} demande {{n}}",
             "commune": commune_codes[0],
             "audience": "individual",
             "contact_email": "banc{n}@exemple.invalid",
@@ -235,7 +268,6 @@ def measure_submissions(commune_codes: list[str], *, seconds: int, connections: 
         },
         ensure_ascii=False,
     )
-    before = count_requests()
     api = run_wrk(
         ["/api/v1/requests"],
         seconds=seconds,
@@ -243,24 +275,20 @@ def measure_submissions(commune_codes: list[str], *, seconds: int, connections: 
         body=body,
         headers={"Authorization": f"Bearer {api_token()}", "Content-Type": "application/json"},
     )
-    api["rows_added"] = count_requests() - before
-    api["created"] = api["statuses"].get("201", 0)
-    api["lost"] = api["created"] - api["rows_added"]
-    results["api"] = api
+    results["api"] = _tally(api, "201", api_marker)
     print(_submission_line("POST /api/v1/requests", api), flush=True)
 
     cookie, token = form_credentials()
     form = urlencode(
         {
             "csrfmiddlewaretoken": token,
-            "description": "Comprendre l'intelligence artificielle, demande NUM",
+            "description": f"Comprendre l'intelligence artificielle, {form_marker} demande NUM",
             "commune": commune_codes[0],
             "audience": "individual",
             "contact_email": "forme@exemple.invalid",
             "consent": "on",
         }
     ).replace("NUM", "{n}")
-    before = count_requests()
     web = run_wrk(
         ["/demande/"],
         seconds=seconds,
@@ -268,10 +296,7 @@ def measure_submissions(commune_codes: list[str], *, seconds: int, connections: 
         body=form,
         headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
     )
-    web["rows_added"] = count_requests() - before
-    web["created"] = web["statuses"].get("200", 0)
-    web["lost"] = web["created"] - web["rows_added"]
-    results["form"] = web
+    results["form"] = _tally(web, "200", form_marker)
     print(_submission_line("POST /demande/ (form)", web), flush=True)
     return results
 
@@ -280,6 +305,7 @@ def _submission_line(label: str, run: dict[str, Any]) -> str:
     return (
         f"      {label:24} {run['per_second']:6.0f} submissions/s, "
         f"p95 {run['p95_ms']:.0f} ms, created {run['created']}, rows {run['rows_added']}, lost {run['lost']}, "
+        f"answered after the count {run['answered_late']}, "
         f"statuses {run['statuses']}, socket errors {run['errors']}"
     )
 

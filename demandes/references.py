@@ -65,7 +65,10 @@ def _from_sequence(prefix: str) -> int:
         )
         number, floor = cursor.fetchone()
         if number is None:
-            _create_sequence(cursor, name, prefix)
+            # A transaction of its own (a savepoint inside a caller's): submissions write without one, and the
+            # advisory lock must be held until the sequence is committed, not for its own statement alone.
+            with transaction.atomic():
+                _create_sequence(cursor, name, prefix)
             cursor.execute("SELECT nextval(%s)", [name])
             number = cursor.fetchone()[0]
             floor = ReferenceCounter.objects.filter(prefix=prefix).values_list("last", flat=True).first()
