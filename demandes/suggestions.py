@@ -167,8 +167,8 @@ def _found_within(term_ids: list[int], commune: Commune, km: float) -> dict[int,
         params += area.bands
     distances: dict[int, float] = {}
     terms: dict[int, set[int]] = {}
-    for pk, term_id, latitude, longitude in _rows(sql, params):
-        distance = area.distance(latitude, longitude)
+    rows = _rows(sql, params)
+    for (pk, term_id, _, _), distance in zip(rows, area.distances([row[2:] for row in rows]), strict=True):
         if distance is not None:
             if distance < distances.get(pk, math.inf):
                 distances[pk] = distance

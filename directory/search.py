@@ -239,8 +239,8 @@ def _near(
         columns.append("said_yes")
     distances: dict[int, float] = {}
     stated: set[int] = set()
-    for pk, latitude, longitude, likely, *said_yes in points.order_by().values_list(*columns):
-        km = area.distance(latitude, longitude)
+    rows = list(points.order_by().values_list(*columns))
+    for (pk, _, _, likely, *said_yes), km in zip(rows, area.distances([row[1:3] for row in rows]), strict=True):
         if km is None:
             continue
         if km < distances.get(pk, float("inf")):
