@@ -380,7 +380,10 @@ def print_text(results: dict[str, Any]) -> None:
         print(table(LOAD_HEADERS, rows))
     rows = _submission_rows(results)
     if rows:
-        print("\nSubmissions under load (wrk, rows counted in the database before and after):")
+        print(
+            "\nSubmissions under load (wrk; the run's rows, found by a marker in their description, "
+            "counted once the last answers have landed):"
+        )
         print(table(SUBMISSION_HEADERS, rows))
     for database in measured(results):
         if (database.get("load_stage") or {}).get("skipped"):
@@ -466,7 +469,12 @@ def markdown(results: dict[str, Any]) -> str:
         parts.append(markdown_table(LOAD_HEADERS_FR, rows))
     rows = _submission_rows(results)
     if rows:
-        parts += ["", "Envois sous charge (wrk ; lignes comptées dans la base avant et après) :", ""]
+        parts += [
+            "",
+            "Envois sous charge (wrk ; lignes de la série, reconnues à une marque dans leur description, comptées "
+            "une fois les dernières réponses arrivées) :",
+            "",
+        ]
         parts.append(markdown_table(SUBMISSION_HEADERS_FR, rows))
     rows = _weight_rows(results)
     if rows:
