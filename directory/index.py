@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.dispatch import Signal
 
-from aiguillage.lib.geo import EARTH_RADIUS_KM, BoundingBox, bounding_box, haversine_km
+from aiguillage.lib.geo import BoundingBox, bounding_box, haversine_km_from
 from directory.models import Equipment, ItinerantStop, LikelyService, Place, PlacePoint, PlaceStatus
 
 BAND_DEGREES = 0.5
@@ -82,25 +82,12 @@ class Area:
         box = bounding_box(latitude, longitude, km / road_factor)
         return cls(latitude, longitude, km, road_factor, box, bands(box.min_lon, box.max_lon))
 
-    def distance(self, latitude: float, longitude: float) -> float | None:
-        km = haversine_km(self.latitude, self.longitude, latitude, longitude) * self.road_factor
-        # A hair of slack: whoever ranks the places measures again and keeps what is truly within reach.
-        return km if km <= self.km + 1e-6 else None
-
     def distances(self, points: Iterable[tuple[float, float]]) -> list[float | None]:
-        """distance() of each (latitude, longitude), the same floats, in one loop: a search near a city measures
-        thousands of points, and two calls a point cost more than the arithmetic."""
-        radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
-        phi1 = radians(self.latitude)
-        cos_phi1, longitude1 = cos(phi1), self.longitude
-        diameter, factor, limit = 2 * EARTH_RADIUS_KM, self.road_factor, self.km + 1e-6
-        found: list[float | None] = []
-        for latitude, longitude in points:
-            phi2 = radians(latitude)
-            a = sin((phi2 - phi1) / 2) ** 2 + cos_phi1 * cos(phi2) * sin(radians(longitude - longitude1) / 2) ** 2
-            km = diameter * asin(min(1.0, sqrt(a))) * factor
-            found.append(km if km <= limit else None)
-        return found
+        """The road distance of each (latitude, longitude), None for those out of reach (in a corner of the box)."""
+        # A hair of slack: whoever ranks the places measures again and keeps what is truly within reach.
+        factor, limit = self.road_factor, self.km + 1e-6
+        found = [km * factor for km in haversine_km_from(self.latitude, self.longitude, points)]
+        return [km if km <= limit else None for km in found]
 
 
 @dataclass(frozen=True)

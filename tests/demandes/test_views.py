@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Role
 from demandes import links, transitions
 from demandes.models import Channel, ContactView, Orientation, OrientationStatus, Request, Status
+from directory.models import Term
 from tests.accounts.factories import PASSWORD, make_coordinator, make_user
 from tests.demandes.factories import make_request
 from tests.factories import make_place
@@ -85,8 +86,6 @@ def test_bad_input_gets_a_french_message_and_changes_nothing(client, db, changes
 
 
 def test_the_ticked_situations_and_accessibility_needs_are_recorded_with_the_request(client, fablab):
-    from directory.models import Term
-
     situation = Term.objects.filter(vocabulary="situation").order_by("pk").first()
     access = Term.objects.filter(vocabulary="accessibility").order_by("pk").first()
     answers = {**FORM, "situations": [situation.pk], "accessibility_needs": [access.pk]}

@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from aiguillage.lib.geo import haversine_km, haversine_km_from
 from directory.index import Area
 
 
@@ -18,8 +19,11 @@ def test_distances_in_one_loop_are_those_of_one_point_at_a_time(latitude, longit
     points = [(rng.uniform(box.min_lat, box.max_lat), rng.uniform(box.min_lon, box.max_lon)) for _ in range(2000)]
     # The centre itself, and the corners of the box, which are out of reach.
     points += [(latitude, longitude), (box.min_lat, box.min_lon), (box.max_lat, box.max_lon)]
-    one_at_a_time = [area.distance(lat, lon) for lat, lon in points]
-    assert area.distances(points) == one_at_a_time
+    one_at_a_time = [haversine_km(latitude, longitude, lat, lon) for lat, lon in points]
+    assert haversine_km_from(latitude, longitude, points) == one_at_a_time
+    road = [value * area.road_factor for value in one_at_a_time]
+    assert area.distances(points) == [value if value <= km + 1e-6 else None for value in road]
     # Both sides of the edge are among the points: some are in reach, some are not.
-    assert None in one_at_a_time and any(value is not None and value > km * 0.9 for value in one_at_a_time)
-    assert one_at_a_time[-3] == 0.0
+    reached = area.distances(points)
+    assert None in reached and any(value is not None and value > km * 0.9 for value in reached)
+    assert reached[-3] == 0.0 and reached[-2] is None and reached[-1] is None
